@@ -1,0 +1,45 @@
+/**
+ * The JOSE header rules (RFC 7515 §4.1, RFC 8725 §3.1, RFC 9068 §2.1).
+ *
+ * - `alg` must be in the allowlist; `none` and HMAC never are.
+ * - Any `crit` is rejected: we implement no extension, so we may not ignore one (RFC 7515 §4.1.11).
+ * - `jku`, `x5u`, `jwk` and `x5c` are ignored: keys come only from the configured JWKS, never from
+ *   the token itself.
+ * - `kid` is required, so a key is chosen by lookup, never by trial.
+ * - `typ`, when present, is `JWT` or `at+jwt` (media types compare case-insensitively).
+ */
+import type { Algorithm } from './algorithms.js'
+import { AlgorithmNotAllowedError, HeaderInvalidError } from './errors.js'
+
+/** The header members the verifier relies on, once checked. */
+export interface CheckedHeader {
+  readonly alg: Algorithm
+  readonly kid: string
+}
+
+const MAX_KID_LENGTH = 1024
+const ACCEPTED_TYP = new Set(['jwt', 'at+jwt', 'application/jwt', 'application/at+jwt'])
+
+/**
+ * Checks the header and returns its `alg` and `kid`.
+ *
+ * @throws {AlgorithmNotAllowedError} when `alg` is not allowed.
+ * @throws {HeaderInvalidError} when `crit`, `kid` or `typ` is not acceptable.
+ */
+export function checkHeader (header: Readonly<Record<string, unknown>>, algorithms: ReadonlySet<Algorithm>): CheckedHeader {
+  const { alg, kid, typ } = header
+  if (typeof alg !== 'string' || !algorithms.has(alg as Algorithm)) {
+    const shown = typeof alg === 'string' && alg.length <= 16 ? `"${alg}"` : 'this algorithm'
+    throw new AlgorithmNotAllowedError(`The token is signed with ${shown}; accepted: ${[...algorithms].join(', ')}.`)
+  }
+  if (header.crit !== undefined) {
+    throw new HeaderInvalidError('crit', 'The token header marks extensions as critical ("crit"); none are supported.')
+  }
+  if (typeof kid !== 'string' || kid.length === 0 || kid.length > MAX_KID_LENGTH) {
+    throw new HeaderInvalidError('kid', 'The token header must name its signing key in "kid".')
+  }
+  if (typ !== undefined && (typeof typ !== 'string' || !ACCEPTED_TYP.has(typ.toLowerCase()))) {
+    throw new HeaderInvalidError('typ', 'The token header "typ" must be JWT or at+jwt.')
+  }
+  return { alg: alg as Algorithm, kid }
+}

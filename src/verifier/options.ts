@@ -1,0 +1,284 @@
+/**
+ * The verifier's options: their types, units, defaults, and the one place they are checked.
+ * A wrong option throws a TypeError naming it, at construction, never at request time.
+ */
+import { isSupportedAlgorithm, SUPPORTED_ALGORITHMS, type Algorithm } from './algorithms.js'
+import { cognitoIssuers, isUserPoolId } from './cognito.js'
+import { OptionError } from './errors.js'
+
+/** Which kind of Cognito token a route takes: `token_use` is `access` or `id`. */
+export type TokenUse = 'access' | 'id'
+
+/** One trusted issuer and what its tokens must carry. Members left out take the top-level value. */
+export interface IssuerOptions {
+  /** The exact `iss` value, for example `https://cognito-idp.eu-west-1.amazonaws.com/eu-west-1_AbC123`. */
+  issuer: string
+  /** Where this issuer's keys are. Default: `<issuer>/.well-known/jwks.json`. Must be https, except on loopback. */
+  jwksUri?: string
+  /** Allowed app client ids (`client_id` on access tokens, `aud` on ID tokens); `null` to accept any client. */
+  clientId?: string | readonly string[] | null
+  /** The required `token_use`; `null` to accept both access and ID tokens. */
+  tokenUse?: TokenUse | null
+  /** RFC 9068 audiences: when set, `aud` must contain one of them. */
+  audience?: string | readonly string[] | null
+}
+
+/** Everything the verifier can be told. Only an issuer (or `userPoolId`) and `clientId` are required. */
+export interface VerifierOptions {
+  /** The trusted issuer(s): a URL string, an {@link IssuerOptions}, or a list of both. */
+  issuer?: string | IssuerOptions | ReadonlyArray<string | IssuerOptions>
+  /** Cognito shorthand: trust both issuer URLs of these user pool(s). */
+  userPoolId?: string | readonly string[]
+  /** Where the keys are, when there is exactly one issuer. Default: `<issuer>/.well-known/jwks.json`. */
+  jwksUri?: string
+  /**
+   * Allowed app client ids, for every issuer that does not set its own. Required: pass `null`
+   * explicitly to accept tokens from any client of the issuer.
+   */
+  clientId?: string | readonly string[] | null
+  /** The required `token_use`. Default `'access'`. `null` accepts both access and ID tokens. */
+  tokenUse?: TokenUse | null
+  /** RFC 9068 audiences: when set, `aud` must contain one of them. Default: not checked. */
+  audience?: string | readonly string[] | null
+  /** Accepted `alg` values. Default `['RS256']`, which is what Cognito signs with. */
+  algorithms?: readonly Algorithm[]
+  /** Leeway for `exp`, `nbf` and `iat`, in seconds. Default 5. At most 300. */
+  clockToleranceSeconds?: number
+  /** Longest accepted token life (`exp - iat`), in seconds. Default 86400 (24 hours, Cognito's maximum). */
+  maxTokenLifetimeSeconds?: number
+  /** Longest accepted token, in bytes, checked before anything is decoded. Default 8192 (8 KiB). */
+  maxTokenBytes?: number
+  /** How long a JWKS fetch may take, in milliseconds. Default 5000 (5 seconds). */
+  jwksTimeoutMs?: number
+  /** Least time between two fetches caused by unknown `kid`s, in milliseconds. Default 30000 (30 seconds). */
+  jwksCooldownMs?: number
+  /** Age after which keys are fetched again, so removed keys stop being trusted, in ms. Default 600000 (10 minutes). */
+  jwksMaxAgeMs?: number
+  /** How long past `jwksMaxAgeMs` the last good keys are still used while the JWKS endpoint fails, in ms. Default 900000 (15 minutes). */
+  jwksStaleIfErrorMs?: number
+  /** Largest accepted JWKS response, in bytes. Default 524288 (512 KiB). */
+  jwksMaxBytes?: number
+  /** How many verified tokens are remembered. Default 10000; 0 turns the cache off. */
+  tokenCacheMaxEntries?: number
+  /** The current time in milliseconds since the epoch. Default `Date.now`. For tests. */
+  clock?: () => number
+}
+
+/** An issuer after defaults are applied. */
+export interface ResolvedIssuer {
+  readonly issuer: string
+  readonly jwksUri: string
+  readonly clientIds: ReadonlySet<string> | null
+  readonly tokenUse: TokenUse | null
+  readonly audiences: ReadonlySet<string> | null
+}
+
+/** All options after defaults are applied. */
+export interface ResolvedOptions {
+  readonly issuers: ReadonlyMap<string, ResolvedIssuer>
+  readonly algorithms: ReadonlySet<Algorithm>
+  readonly clockToleranceSeconds: number
+  readonly maxTokenLifetimeSeconds: number
+  readonly maxTokenBytes: number
+  readonly jwksTimeoutMs: number
+  readonly jwksCooldownMs: number
+  readonly jwksMaxAgeMs: number
+  readonly jwksStaleIfErrorMs: number
+  readonly jwksMaxBytes: number
+  readonly tokenCacheMaxEntries: number
+  readonly clock: () => number
+}
+
+/** The documented defaults, in one place. */
+export const DEFAULTS = Object.freeze({
+  tokenUse: 'access' as TokenUse,
+  algorithms: ['RS256'] as readonly Algorithm[],
+  clockToleranceSeconds: 5,
+  maxTokenLifetimeSeconds: 86_400,
+  maxTokenBytes: 8192,
+  jwksTimeoutMs: 5000,
+  jwksCooldownMs: 30_000,
+  jwksMaxAgeMs: 600_000,
+  jwksStaleIfErrorMs: 900_000,
+  jwksMaxBytes: 524_288,
+  tokenCacheMaxEntries: 10_000
+})
+
+const VERIFIER_KEYS = new Set([
+  'issuer', 'userPoolId', 'jwksUri', 'clientId', 'tokenUse', 'audience', 'algorithms',
+  'clockToleranceSeconds', 'maxTokenLifetimeSeconds', 'maxTokenBytes', 'jwksTimeoutMs',
+  'jwksCooldownMs', 'jwksMaxAgeMs', 'jwksStaleIfErrorMs', 'jwksMaxBytes', 'tokenCacheMaxEntries', 'clock'
+])
+const ISSUER_KEYS = new Set(['issuer', 'jwksUri', 'clientId', 'tokenUse', 'audience'])
+
+const LOOPBACK_HOSTS = new Set(['127.0.0.1', 'localhost', '[::1]'])
+
+/** Whether a URL may be fetched for keys: https, or plain http on a loopback host only. */
+export function isTrustedKeyUrl (url: URL): boolean {
+  return url.protocol === 'https:' || (url.protocol === 'http:' && LOOPBACK_HOSTS.has(url.hostname))
+}
+
+function integer (name: string, value: unknown, fallback: number, min: number, max: number): number {
+  if (value === undefined) return fallback
+  if (typeof value !== 'number' || !Number.isInteger(value) || value < min || value > max) {
+    throw new OptionError(name, `must be an integer from ${min} to ${max} (got ${describe(value)})`)
+  }
+  return value
+}
+
+function describe (value: unknown): string {
+  if (typeof value === 'string') return JSON.stringify(value.length > 40 ? `${value.slice(0, 40)}…` : value)
+  if (Array.isArray(value)) return 'an array'
+  if (value === null) return 'null'
+  return typeof value === 'object' ? 'an object' : String(value)
+}
+
+function stringSet (name: string, value: unknown): ReadonlySet<string> | null {
+  if (value === null) return null
+  const list = typeof value === 'string' ? [value] : value
+  if (!Array.isArray(list) || list.length === 0 || !list.every((v) => typeof v === 'string' && v.length > 0)) {
+    throw new OptionError(name, `must be a non-empty string, a non-empty array of them, or null (got ${describe(value)})`)
+  }
+  return new Set(list as string[])
+}
+
+function tokenUse (name: string, value: unknown): TokenUse | null {
+  if (value === 'access' || value === 'id' || value === null) return value
+  throw new OptionError(name, `must be 'access', 'id' or null (got ${describe(value)})`)
+}
+
+function keyUrl (name: string, value: unknown): string {
+  let url: URL
+  try {
+    url = new URL(value as string)
+  } catch {
+    throw new OptionError(name, `must be an absolute URL (got ${describe(value)})`)
+  }
+  if (typeof value !== 'string' || !isTrustedKeyUrl(url)) {
+    throw new OptionError(name, `must be an https URL; plain http is allowed only on loopback (got ${describe(value)})`)
+  }
+  if (url.username !== '' || url.password !== '' || url.hash !== '') {
+    throw new OptionError(name, 'must not carry credentials or a fragment')
+  }
+  return url.href
+}
+
+function issuerString (name: string, value: unknown): string {
+  if (typeof value !== 'string' || value.length === 0) {
+    throw new OptionError(name, `must be a non-empty string (got ${describe(value)})`)
+  }
+  keyUrl(name, value)
+  return value
+}
+
+function rejectUnknownKeys (name: string, value: object, known: ReadonlySet<string>): void {
+  for (const key of Object.keys(value)) {
+    if (!known.has(key)) throw new OptionError(name === '' ? key : `${name}.${key}`, 'is not a known option')
+  }
+}
+
+interface IssuerDefaults {
+  clientId: unknown
+  tokenUse: unknown
+  audience: unknown
+  hasClientId: boolean
+}
+
+function resolveIssuer (name: string, entry: string | IssuerOptions, defaults: IssuerDefaults, jwksUri: unknown): ResolvedIssuer {
+  const opts: IssuerOptions = typeof entry === 'string' ? { issuer: entry } : entry
+  if (typeof opts !== 'object' || opts === null) {
+    throw new OptionError(name, `must be an issuer URL or an object with an "issuer" member (got ${describe(entry)})`)
+  }
+  rejectUnknownKeys(name, opts, ISSUER_KEYS)
+  const issuer = issuerString(typeof entry === 'string' ? name : `${name}.issuer`, opts.issuer)
+  const ownJwks = opts.jwksUri ?? jwksUri
+  const jwks = ownJwks === undefined
+    ? keyUrl(`${name}.issuer`, `${issuer.replace(/\/+$/, '')}/.well-known/jwks.json`)
+    : keyUrl(opts.jwksUri === undefined ? 'jwksUri' : `${name}.jwksUri`, ownJwks)
+  const hasOwnClientId = 'clientId' in opts
+  if (!hasOwnClientId && !defaults.hasClientId) {
+    throw new OptionError('clientId', 'is required: list the app client ids whose tokens are accepted, or pass null to accept any client of the issuer')
+  }
+  return {
+    issuer,
+    jwksUri: jwks,
+    clientIds: hasOwnClientId ? stringSet(`${name}.clientId`, opts.clientId) : stringSet('clientId', defaults.clientId),
+    tokenUse: opts.tokenUse !== undefined ? tokenUse(`${name}.tokenUse`, opts.tokenUse) : tokenUse('tokenUse', defaults.tokenUse),
+    audiences: opts.audience !== undefined ? stringSet(`${name}.audience`, opts.audience) : (defaults.audience === undefined ? null : stringSet('audience', defaults.audience))
+  }
+}
+
+/**
+ * Checks every option and fills in the defaults.
+ *
+ * @example
+ * ```ts
+ * const resolved = resolveOptions({ userPoolId: 'eu-west-1_AbC123', clientId: 'my-client' })
+ * ```
+ */
+export function resolveOptions (options: VerifierOptions): ResolvedOptions {
+  if (typeof options !== 'object' || options === null) throw new OptionError('options', 'must be an object')
+  rejectUnknownKeys('', options, VERIFIER_KEYS)
+
+  const entries: Array<{ name: string, entry: string | IssuerOptions }> = []
+  if (options.issuer !== undefined) {
+    if (Array.isArray(options.issuer)) {
+      if (options.issuer.length === 0) throw new OptionError('issuer', 'must not be an empty array')
+      options.issuer.forEach((entry, i) => entries.push({ name: `issuer[${i}]`, entry }))
+    } else {
+      entries.push({ name: 'issuer', entry: options.issuer as string | IssuerOptions })
+    }
+  }
+  if (options.userPoolId !== undefined) {
+    const pools = Array.isArray(options.userPoolId) ? options.userPoolId : [options.userPoolId]
+    if (pools.length === 0) throw new OptionError('userPoolId', 'must not be an empty array')
+    for (const pool of pools) {
+      if (!isUserPoolId(pool)) throw new OptionError('userPoolId', `must look like "<region>_<id>", for example "eu-west-1_AbC123" (got ${describe(pool)})`)
+      for (const issuer of cognitoIssuers(pool)) entries.push({ name: 'userPoolId', entry: issuer })
+    }
+  }
+  if (entries.length === 0) throw new OptionError('issuer', 'is required (or userPoolId): name the issuer whose tokens are trusted')
+  if (options.jwksUri !== undefined && entries.length > 1) {
+    throw new OptionError('jwksUri', 'applies to a single issuer; with several, give each issuer its own jwksUri')
+  }
+
+  const defaults: IssuerDefaults = {
+    clientId: options.clientId,
+    tokenUse: options.tokenUse === undefined ? DEFAULTS.tokenUse : options.tokenUse,
+    audience: options.audience,
+    hasClientId: 'clientId' in options && options.clientId !== undefined
+  }
+  if (defaults.hasClientId) stringSet('clientId', options.clientId)
+  tokenUse('tokenUse', defaults.tokenUse)
+  if (options.audience !== undefined) stringSet('audience', options.audience)
+
+  const issuers = new Map<string, ResolvedIssuer>()
+  for (const { name, entry } of entries) {
+    const resolved = resolveIssuer(name, entry, defaults, options.jwksUri)
+    if (issuers.has(resolved.issuer)) throw new OptionError(name, `names issuer ${resolved.issuer} twice`)
+    issuers.set(resolved.issuer, resolved)
+  }
+
+  const algorithms = options.algorithms ?? DEFAULTS.algorithms
+  if (!Array.isArray(algorithms) || algorithms.length === 0 || !algorithms.every(isSupportedAlgorithm)) {
+    throw new OptionError('algorithms', `must be a non-empty array drawn from ${SUPPORTED_ALGORITHMS.join(', ')} (got ${describe(algorithms)})`)
+  }
+  if (options.clock !== undefined && typeof options.clock !== 'function') {
+    throw new OptionError('clock', `must be a function returning milliseconds since the epoch (got ${describe(options.clock)})`)
+  }
+
+  return {
+    issuers,
+    algorithms: new Set(algorithms),
+    clockToleranceSeconds: integer('clockToleranceSeconds', options.clockToleranceSeconds, DEFAULTS.clockToleranceSeconds, 0, 300),
+    maxTokenLifetimeSeconds: integer('maxTokenLifetimeSeconds', options.maxTokenLifetimeSeconds, DEFAULTS.maxTokenLifetimeSeconds, 1, 31_536_000),
+    maxTokenBytes: integer('maxTokenBytes', options.maxTokenBytes, DEFAULTS.maxTokenBytes, 256, 65_536),
+    jwksTimeoutMs: integer('jwksTimeoutMs', options.jwksTimeoutMs, DEFAULTS.jwksTimeoutMs, 1, 60_000),
+    jwksCooldownMs: integer('jwksCooldownMs', options.jwksCooldownMs, DEFAULTS.jwksCooldownMs, 0, 3_600_000),
+    jwksMaxAgeMs: integer('jwksMaxAgeMs', options.jwksMaxAgeMs, DEFAULTS.jwksMaxAgeMs, 1000, 86_400_000),
+    jwksStaleIfErrorMs: integer('jwksStaleIfErrorMs', options.jwksStaleIfErrorMs, DEFAULTS.jwksStaleIfErrorMs, 0, 86_400_000),
+    jwksMaxBytes: integer('jwksMaxBytes', options.jwksMaxBytes, DEFAULTS.jwksMaxBytes, 1024, 16_777_216),
+    tokenCacheMaxEntries: integer('tokenCacheMaxEntries', options.tokenCacheMaxEntries, DEFAULTS.tokenCacheMaxEntries, 0, 10_000_000),
+    clock: options.clock ?? Date.now
+  }
+}

@@ -1,0 +1,144 @@
+/**
+ * The verifier: takes a bearer token string and returns a {@link VerifiedToken}, or throws one of
+ * the coded errors. It knows nothing of HTTP frameworks.
+ *
+ * Order of checks: size and shape, header, issuer (before any network, so a foreign issuer never
+ * causes a fetch), the key from that issuer's own JWKS, the signature, then the claims.
+ */
+import { compactVerify } from 'jose'
+import { algorithmFitsKey } from './algorithms.js'
+import { checkIdentityClaims, checkTimeClaims, checkTimeWindow, type TokenTimes } from './claims.js'
+import { decodeCompactJws } from './compact-jws.js'
+import { AlgorithmKeyMismatchError, IssuerMismatchError, SignatureInvalidError, TokenMalformedError } from './errors.js'
+import { checkHeader } from './header.js'
+import { RemoteKeySet, type KeyEntry } from './jwks-cache.js'
+import { resolveOptions, type ResolvedIssuer, type ResolvedOptions, type VerifierOptions } from './options.js'
+import { TokenCache } from './token-cache.js'
+import { createVerifiedToken, type VerifiedToken } from './verified-token.js'
+
+interface CachedToken {
+  readonly token: VerifiedToken
+  readonly times: TokenTimes
+  readonly keySet: RemoteKeySet
+  readonly key: KeyEntry
+}
+
+/**
+ * Verifies Cognito-style access (or ID) tokens against one or more issuers.
+ *
+ * @example
+ * ```ts
+ * const verifier = new TokenVerifier({ userPoolId: 'eu-west-1_AbC123', clientId: 'my-client-id' })
+ * const token = await verifier.verify(bearer) // throws ResourceServerError subclasses
+ * console.log(token.sub, token.scopes)
+ * ```
+ */
+export class TokenVerifier {
+  /** The options after defaults were applied. */
+  readonly options: ResolvedOptions
+  readonly #keySets = new Map<string, RemoteKeySet>()
+  readonly #cache: TokenCache<CachedToken>
+
+  constructor (options: VerifierOptions) {
+    this.options = resolveOptions(options)
+    const o = this.options
+    for (const issuer of o.issuers.values()) {
+      if (!this.#keySets.has(issuer.jwksUri)) {
+        this.#keySets.set(issuer.jwksUri, new RemoteKeySet(issuer.jwksUri, {
+          timeoutMs: o.jwksTimeoutMs,
+          maxBytes: o.jwksMaxBytes,
+          cooldownMs: o.jwksCooldownMs,
+          maxAgeMs: o.jwksMaxAgeMs,
+          staleIfErrorMs: o.jwksStaleIfErrorMs,
+          clock: o.clock
+        }))
+      }
+    }
+    this.#cache = new TokenCache(o.tokenCacheMaxEntries)
+  }
+
+  /** How many JWKS downloads were started, over all issuers. For tests and benchmarks. */
+  get jwksFetchCount (): number {
+    let n = 0
+    for (const set of this.#keySets.values()) n += set.fetchCount
+    return n
+  }
+
+  /** How many verified tokens are cached now. */
+  get cachedTokenCount (): number {
+    return this.#cache.size
+  }
+
+  /**
+   * Fetches every issuer's JWKS now, so the first request does not wait for it.
+   *
+   * @throws {JwksUnavailableError} when any JWKS cannot be fetched.
+   */
+  async prefetch (): Promise<void> {
+    await Promise.all([...this.#keySets.values()].map((set) => set.prefetch()))
+  }
+
+  /**
+   * Verifies `token` and returns what it says.
+   *
+   * @throws {ResourceServerError} one subclass per failure; see the README's error table.
+   */
+  async verify (token: string): Promise<VerifiedToken> {
+    if (typeof token !== 'string' || token.length === 0) throw new TokenMalformedError('The token must be a non-empty string.')
+    const o = this.options
+    const cached = this.#cache.get(token)
+    if (cached !== undefined) {
+      const now = o.clock()
+      if (cached.keySet.isTrusted(cached.key, now)) {
+        try {
+          checkTimeWindow(cached.times, now / 1000, o.clockToleranceSeconds)
+          return cached.token
+        } catch (err) {
+          this.#cache.delete(token)
+          throw err
+        }
+      }
+      this.#cache.delete(token)
+    }
+
+    const { header, payload } = decodeCompactJws(token, o.maxTokenBytes)
+    const { alg, kid } = checkHeader(header, o.algorithms)
+    const issuer = this.#issuerOf(payload)
+    const keySet = this.#keySets.get(issuer.jwksUri) as RemoteKeySet
+    const candidates = (await keySet.getKeys(kid)).filter((entry) => algorithmFitsKey(alg, entry.jwk))
+    if (candidates.length === 0) {
+      throw new AlgorithmKeyMismatchError(`The token's algorithm ${alg} does not fit the key it names.`)
+    }
+    const key = await this.#verifySignature(token, alg, candidates)
+
+    const now = o.clock()
+    const times = checkTimeClaims(payload, now / 1000, o.clockToleranceSeconds, o.maxTokenLifetimeSeconds)
+    const identity = checkIdentityClaims(payload, issuer)
+    const verified = createVerifiedToken(identity, { alg, kid }, issuer.issuer, payload)
+    this.#cache.set(token, { token: verified, times, keySet, key }, (times.exp + o.clockToleranceSeconds) * 1000 - now)
+    return verified
+  }
+
+  #issuerOf (payload: Readonly<Record<string, unknown>>): ResolvedIssuer {
+    const iss = payload.iss
+    const issuer = typeof iss === 'string' ? this.options.issuers.get(iss) : undefined
+    if (issuer === undefined) {
+      throw new IssuerMismatchError(typeof iss === 'string'
+        ? 'The token was issued by an issuer this resource does not trust.'
+        : 'The token has no "iss" claim; it is required.')
+    }
+    return issuer
+  }
+
+  async #verifySignature (token: string, alg: VerifiedToken['alg'], candidates: readonly KeyEntry[]): Promise<KeyEntry> {
+    for (const entry of candidates) {
+      try {
+        await compactVerify(token, await entry.key(alg), { algorithms: [alg] })
+        return entry
+      } catch {
+        // a wrong signature, or a published key that cannot be imported: try the next key
+      }
+    }
+    throw new SignatureInvalidError()
+  }
+}
