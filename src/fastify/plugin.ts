@@ -1,0 +1,198 @@
+/**
+ * The Fastify plugin: every route in its context requires a verified bearer token, unless the
+ * route opts out; each route can require its own scopes, groups and token_use.
+ *
+ * Verification runs in `onRequest`, before any body is read or parsed (a refused request costs no
+ * body parsing; @fastify/bearer-auth limits itself to onRequest/preParsing for the same reason).
+ */
+import type { FastifyInstance, FastifyReply, FastifyRequest, onRequestAsyncHookHandler } from 'fastify'
+import fp from 'fastify-plugin'
+import { ClaimRejectedError, CredentialsMissingError, MultipleTokensError, OptionError, ResourceServerError } from '../verifier/errors.js'
+import type { VerifierOptions } from '../verifier/options.js'
+import { checkRequirements, compileRequirements, type CompiledRequirements, type Requirements } from '../verifier/requirements.js'
+import type { VerifiedToken } from '../verifier/verified-token.js'
+import { TokenVerifier } from '../verifier/verifier.js'
+import { extractBearer, hasFormBodyToken } from './bearer.js'
+import { realmParam, sendRefusal } from './challenge.js'
+import { compileRouteAuth, type CompiledRouteAuth, type RouteAuthOptions } from './route-config.js'
+
+/** The plugin's options: the verifier's, plus how the plugin speaks HTTP. */
+export interface ResourceServerOptions extends VerifierOptions {
+  /**
+   * A verifier to share (one JWKS cache and token cache for several plugin instances). When
+   * given, no verifier option may be given beside it.
+   */
+  verifier?: TokenVerifier
+  /** The `realm` of every `WWW-Authenticate` challenge. Default `'api'`. */
+  realm?: string
+  /**
+   * Your own check, run after the token verified and before route requirements. Return `false`
+   * (or throw a {@link ResourceServerError}) to refuse with 401 `invalid_token`
+   * (`ERR_CLAIM_REJECTED`); any other thrown error goes to Fastify's error handler.
+   */
+  validate?: (token: VerifiedToken, request: FastifyRequest) => boolean | undefined | Promise<boolean | undefined>
+  /** Fetch every issuer's JWKS when the server starts (a failure is logged, not fatal). Default false. */
+  prefetchJwks?: boolean
+  /** Log level of the one line logged per refusal. Default `'info'`. */
+  refusalLogLevel?: 'fatal' | 'error' | 'warn' | 'info' | 'debug' | 'trace' | 'silent'
+}
+
+/** The hook `requireScopes` and `authorize` return; usable as onRequest or preHandler. */
+export type AuthorizeHook = onRequestAsyncHookHandler
+
+declare module 'fastify' {
+  interface FastifyContextConfig {
+    /** `false` makes the route public; an object states its requirements. Default: a valid token. */
+    auth?: RouteAuthOptions | false
+  }
+  interface FastifyRequest {
+    /** The verified token, or null on public routes and optional routes called without one. */
+    auth: VerifiedToken | null
+  }
+  interface FastifyInstance {
+    /**
+     * A hook that requires every scope given, for routes that cannot use `config.auth`, such as
+     * `@fastify/http-proxy`'s `preHandler`.
+     *
+     * @example
+     * ```ts
+     * app.post('/transactions', { preHandler: app.requireScopes('transactions/post') }, handler)
+     * ```
+     */
+    requireScopes: (...scopes: string[]) => AuthorizeHook
+    /** A hook that requires any {@link Requirements}. */
+    authorize: (requirements: Requirements) => AuthorizeHook
+    /** The verifier behind the plugin. */
+    tokenVerifier: TokenVerifier
+  }
+}
+
+const PLUGIN_KEYS = new Set(['verifier', 'realm', 'validate', 'prefetchJwks', 'refusalLogLevel'])
+const LOG_LEVELS = new Set(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'])
+
+function splitOptions (options: ResourceServerOptions): { verifier: TokenVerifier, realm: string } {
+  const verifierOptions: Record<string, unknown> = {}
+  for (const [key, value] of Object.entries(options)) if (!PLUGIN_KEYS.has(key)) verifierOptions[key] = value
+  if (options.verifier !== undefined) {
+    if (!(options.verifier instanceof TokenVerifier)) throw new OptionError('verifier', 'must be a TokenVerifier')
+    const extra = Object.keys(verifierOptions)[0]
+    if (extra !== undefined) throw new OptionError(extra, 'cannot be set beside "verifier"; configure the shared verifier instead')
+  }
+  const realm = options.realm ?? 'api'
+  if (typeof realm !== 'string' || !/^[\x20\x21\x23-\x5B\x5D-\x7E]{1,128}$/.test(realm)) {
+    throw new OptionError('realm', 'must be 1 to 128 printable ASCII characters without quotes or backslashes')
+  }
+  if (options.validate !== undefined && typeof options.validate !== 'function') throw new OptionError('validate', 'must be a function')
+  if (options.prefetchJwks !== undefined && typeof options.prefetchJwks !== 'boolean') throw new OptionError('prefetchJwks', 'must be a boolean')
+  if (options.refusalLogLevel !== undefined && !LOG_LEVELS.has(options.refusalLogLevel)) {
+    throw new OptionError('refusalLogLevel', `must be one of ${[...LOG_LEVELS].join(', ')}`)
+  }
+  return {
+    verifier: options.verifier ?? new TokenVerifier(verifierOptions as VerifierOptions),
+    realm: realmParam(realm)
+  }
+}
+
+async function resourceServer (fastify: FastifyInstance, options: ResourceServerOptions): Promise<void> {
+  const { verifier, realm } = splitOptions(options)
+  const validate = options.validate
+  const logLevel = options.refusalLogLevel ?? 'info'
+  const routes = new WeakMap<object, CompiledRouteAuth>()
+
+  function refuse (request: FastifyRequest, reply: FastifyReply, err: ResourceServerError): FastifyReply {
+    if (logLevel !== 'silent') request.log[logLevel]({ code: err.code }, 'bearer token refused')
+    return sendRefusal(reply, err, realm)
+  }
+
+  function routeAuth (request: FastifyRequest): CompiledRouteAuth {
+    const config = request.routeOptions.config as object
+    let compiled = routes.get(config)
+    if (compiled === undefined) {
+      compiled = compileRouteAuth((config as { auth?: unknown }).auth)
+      routes.set(config, compiled)
+    }
+    return compiled
+  }
+
+  /** Verifies the request's token and applies `needs`; replies and returns false on refusal. */
+  async function authenticate (request: FastifyRequest, reply: FastifyReply, optional: boolean, needs: CompiledRequirements): Promise<boolean> {
+    try {
+      const bearer = extractBearer(request)
+      if (bearer === undefined) {
+        if (optional) return true
+        throw new CredentialsMissingError()
+      }
+      const token = await verifier.verify(bearer)
+      if (validate !== undefined && await validate(token, request) === false) throw new ClaimRejectedError()
+      checkRequirements(token, needs)
+      request.auth = token
+      return true
+    } catch (err) {
+      if (!(err instanceof ResourceServerError)) throw err
+      refuse(request, reply, err)
+      return false
+    }
+  }
+
+  function hookFor (needs: CompiledRequirements): AuthorizeHook {
+    return async function authorizeHook (request, reply) {
+      if (request.auth === null) {
+        await authenticate(request, reply, false, needs)
+        return
+      }
+      try {
+        checkRequirements(request.auth, needs)
+      } catch (err) {
+        refuse(request, reply, err as ResourceServerError)
+      }
+    }
+  }
+
+  fastify.decorateRequest('auth', null)
+  fastify.decorate('tokenVerifier', verifier)
+  fastify.decorate('authorize', (requirements: Requirements) => hookFor(compileRequirements('authorize()', requirements)))
+  fastify.decorate('requireScopes', (...scopes: string[]) => {
+    if (scopes.length === 0) throw new OptionError('requireScopes()', 'needs at least one scope')
+    return hookFor(compileRequirements('requireScopes()', { scopes }))
+  })
+
+  // Route config is checked when the route is declared, so a typo fails at start-up.
+  fastify.addHook('onRoute', (route) => { compileRouteAuth(route.config?.auth) })
+
+  fastify.addHook('onRequest', async (request, reply) => {
+    const route = routeAuth(request)
+    if (route.public) return
+    await authenticate(request, reply, route.optional, route.needs)
+  })
+
+  fastify.addHook('preValidation', async (request, reply) => {
+    if (hasFormBodyToken(request)) {
+      refuse(request, reply, new MultipleTokensError('Send the access token in the Authorization header only; a form-body access_token is not accepted.'))
+    }
+  })
+
+  if (options.prefetchJwks === true) {
+    fastify.addHook('onReady', async () => {
+      try {
+        await verifier.prefetch()
+      } catch (err) {
+        fastify.log.warn({ code: (err as ResourceServerError).code }, 'JWKS prefetch failed; keys will be fetched on the first request')
+      }
+    })
+  }
+}
+
+/**
+ * The resource-server plugin.
+ *
+ * @example
+ * ```ts
+ * import Fastify from 'fastify'
+ * import resourceServer from 'fastify-resource-server'
+ *
+ * const app = Fastify()
+ * await app.register(resourceServer, { userPoolId: 'eu-west-1_AbC123', clientId: 'my-client-id' })
+ * app.get('/transactions', { config: { auth: { scopes: ['transactions/get'] } } }, async (req) => req.auth?.sub)
+ * ```
+ */
+export const fastifyResourceServer = fp(resourceServer, { fastify: '5.x', name: 'fastify-resource-server' })

@@ -1,0 +1,42 @@
+/**
+ * What a route asks of the plugin, through `config.auth`:
+ *
+ * - absent: a valid token is required (secure by default);
+ * - `false`: the route is public;
+ * - an object: requirements (scopes, groups, token_use), and `optional: true` to let requests
+ *   without a token through with `request.auth === null` (a bad token is still refused).
+ */
+import { OptionError } from '../verifier/errors.js'
+import { compileRequirements, type CompiledRequirements, type Requirements } from '../verifier/requirements.js'
+
+/** The per-route `config.auth` object. */
+export interface RouteAuthOptions extends Requirements {
+  /** Let requests without any token through, with `request.auth` null. Default false. */
+  optional?: boolean
+}
+
+/** A route's `config.auth` after checking. */
+export interface CompiledRouteAuth {
+  readonly public: boolean
+  readonly optional: boolean
+  readonly needs: CompiledRequirements
+}
+
+const REQUIRED: CompiledRouteAuth = Object.freeze({ public: false, optional: false, needs: compileRequirements('config.auth', {}) })
+const PUBLIC: CompiledRouteAuth = Object.freeze({ public: true, optional: true, needs: REQUIRED.needs })
+
+/**
+ * Checks a route's `config.auth` once.
+ *
+ * @throws {TypeError} naming `config.auth` or the member that is wrong.
+ */
+export function compileRouteAuth (auth: unknown): CompiledRouteAuth {
+  if (auth === undefined) return REQUIRED
+  if (auth === false) return PUBLIC
+  if (typeof auth !== 'object' || auth === null || Array.isArray(auth)) {
+    throw new OptionError('config.auth', 'must be false (a public route) or an object of requirements')
+  }
+  const { optional, ...requirements } = auth as RouteAuthOptions
+  if (optional !== undefined && typeof optional !== 'boolean') throw new OptionError('config.auth.optional', 'must be a boolean')
+  return Object.freeze({ public: false, optional: optional === true, needs: compileRequirements('config.auth', requirements) })
+}

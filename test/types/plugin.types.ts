@@ -1,0 +1,35 @@
+// Compile-only type tests: `npm run typecheck` fails if the public types drift. Never executed.
+import Fastify from 'fastify'
+import resourceServer, { type ResourceServerOptions, type VerifiedToken } from '../../src/index.js'
+
+const app = Fastify()
+const options: ResourceServerOptions = { userPoolId: 'eu-west-1_AbC123', clientId: ['a', 'b'], tokenUse: 'access', realm: 'api' }
+void app.register(resourceServer, options)
+
+app.get('/typed', { config: { auth: { scopes: ['transactions/get'], anyGroups: ['ops'], tokenUse: 'access', optional: true } } }, async (request) => {
+  const auth: VerifiedToken | null = request.auth
+  if (auth === null) return null
+  const sub: string = auth.sub
+  const scopes: readonly string[] = auth.scopes
+  const groups: readonly string[] = auth.groups
+  const clientId: string | undefined = auth.clientId
+  const username: string | undefined = auth.username
+  const tokenUse: 'access' | 'id' | undefined = auth.tokenUse
+  const exp: number = auth.claims.exp
+  const custom: unknown = auth.claims['custom:tenant']
+  const has: boolean = auth.hasScope('transactions/get')
+  return { sub, scopes, groups, clientId, username, tokenUse, exp, custom, has }
+})
+
+app.get('/public', { config: { auth: false } }, async () => 'ok')
+app.get('/hooks', { preHandler: app.requireScopes('a/b', 'c/d'), onRequest: app.authorize({ anyScopes: ['x/y'] }) }, async () => 'ok')
+
+// @ts-expect-error tokenUse is 'access' or 'id'
+app.get('/wrong-use', { config: { auth: { tokenUse: 'refresh' } } }, async () => 'no')
+// @ts-expect-error scopes are strings
+app.get('/wrong-scopes', { config: { auth: { scopes: [1] } } }, async () => 'no')
+// @ts-expect-error request.auth is read-only to handlers in spirit, but never a string
+app.get('/wrong-auth', async (request) => { const s: string = request.auth; return s })
+// @ts-expect-error an unknown algorithm
+const badAlg: ResourceServerOptions = { issuer: 'https://x', clientId: null, algorithms: ['HS256'] }
+void badAlg
