@@ -1,0 +1,29 @@
+/**
+ * Refusing request targets that could resolve somewhere else upstream than where the gateway
+ * routed them: dot segments (raw or percent-encoded, once or twice), encoded slashes and
+ * backslashes, raw backslashes, NUL, empty segments, and anything outside printable ASCII.
+ * The gateway and the upstream may normalise paths differently; the only safe path is one that
+ * no normalisation changes.
+ */
+
+// %2e . | %2f / | %5c \ | %00 NUL, and the same behind an encoded percent (%25): double encoding.
+const ENCODED_DANGER = /%(?:25)*(?:2e|2f|5c|00)/i
+const PRINTABLE = /^[\x21-\x7E]*$/
+
+/** Why `target` is unsafe, or `undefined` when it is safe to route and proxy. */
+export function unsafePathReason (target: string): string | undefined {
+  if (!target.startsWith('/') || target.startsWith('//')) return 'the request target must be an absolute path'
+  const q = target.indexOf('?')
+  const path = q === -1 ? target : target.slice(0, q)
+  if (!PRINTABLE.test(path)) return 'the path holds characters that are not printable ASCII'
+  if (path.includes('\\')) return 'the path holds a backslash'
+  if (ENCODED_DANGER.test(path)) return 'the path holds an encoded dot, slash, backslash or NUL'
+  if (!PRINTABLE.test(target.slice(path.length))) return 'the query holds characters that are not printable ASCII'
+  if (/%(?:25)*00/.test(target)) return 'the request holds an encoded NUL'
+  for (const segment of path.slice(1).split('/')) {
+    const bare = segment.split(';')[0]
+    if (bare === '.' || bare === '..') return 'the path holds a dot segment'
+  }
+  if (path.includes('//')) return 'the path holds an empty segment'
+  return undefined
+}

@@ -1,0 +1,19 @@
+import t from 'tap'
+import { unsafePathReason } from '../../example-gateway/path-safety.js'
+
+t.test('clean paths pass', async (t) => {
+  for (const p of ['/', '/transactions', '/transactions/', '/transactions/abc-123?x=%2e&y=1', '/a/b.json', '/a/.well-known']) {
+    t.equal(unsafePathReason(p), undefined, p)
+  }
+})
+
+t.test('each trick is named', async (t) => {
+  t.match(unsafePathReason('x'), /absolute path/)
+  t.match(unsafePathReason('/a/\u00e9'), /printable ASCII/)
+  t.match(unsafePathReason('/a\\b'), /backslash/)
+  t.match(unsafePathReason('/a/%2E'), /encoded dot/)
+  t.match(unsafePathReason('/a?b=\u00e9'), /query/)
+  t.match(unsafePathReason('/a?b=%2500'), /NUL/)
+  t.match(unsafePathReason('/a/..;x/b'), /dot segment/)
+  t.match(unsafePathReason('/a//b'), /empty segment/)
+})
