@@ -1,0 +1,31 @@
+/**
+ * `npm start`: the whole demo stack on loopback, with the URLs, the demo clients and the curl
+ * commands printed, until Ctrl-C.
+ */
+import { curlCommands } from './flow.js'
+import { stackOptionsFromEnv } from './env.js'
+import { startDemoStack, type DemoStack } from './stack.js'
+
+/** Starts the stack and prints how to use it. Returns the stack; signals close it. */
+export async function start (env: NodeJS.ProcessEnv, print: (text: string) => void): Promise<DemoStack> {
+  const stack = await startDemoStack(stackOptionsFromEnv(env))
+  const { full, readOnly } = stack.clients
+  print([
+    'fastify-resource-server demo stack is running:',
+    '',
+    `  issuer     ${stack.issuer}`,
+    `  discovery  ${stack.discoveryUrl}`,
+    `  token      ${stack.tokenEndpoint}`,
+    `  upstream   ${stack.upstreamUrl}   (the transactions service, itself protected)`,
+    `  gateway    ${stack.gatewayUrl}   (GET/HEAD need transactions/get, POST needs transactions/post)`,
+    '',
+    '  clients (secrets are shown once; they are stored hashed):',
+    `    full       id ${full.clientId}  secret ${full.clientSecret}  scopes ${full.scopes.join(' ')}`,
+    `    read-only  id ${readOnly.clientId}  secret ${readOnly.clientSecret}  scopes ${readOnly.scopes.join(' ')}`,
+    '',
+    curlCommands(stack),
+    '',
+    'Press Ctrl-C to stop.'
+  ].join('\n'))
+  return stack
+}
