@@ -33,16 +33,23 @@ function numericDate (payload: Readonly<Record<string, unknown>>, claim: string,
   return value
 }
 
+// A finite but huge NumericDate (nbf: 1e300) is no Date; toISOString would throw a RangeError,
+// an uncoded 500 instead of the coded error the claim deserves.
+function when (seconds: number): string {
+  const date = new Date(seconds * 1000)
+  return Number.isNaN(date.getTime()) ? `${seconds} seconds after the epoch` : date.toISOString()
+}
+
 /**
  * Checks that the token is inside its validity window at `nowSeconds`.
  * Run on every request, cached or not, so a cached token still expires on time.
  */
 export function checkTimeWindow (times: TokenTimes, nowSeconds: number, toleranceSeconds: number): void {
   if (nowSeconds - toleranceSeconds >= times.exp) {
-    throw new TokenExpiredError(`The token expired at ${new Date(times.exp * 1000).toISOString()}; get a new one.`)
+    throw new TokenExpiredError(`The token expired at ${when(times.exp)}; get a new one.`)
   }
   if (times.nbf !== undefined && nowSeconds + toleranceSeconds < times.nbf) {
-    throw new TokenNotYetValidError('nbf', `The token is not valid before ${new Date(times.nbf * 1000).toISOString()}; check the issuer's clock.`)
+    throw new TokenNotYetValidError('nbf', `The token is not valid before ${when(times.nbf)}; check the issuer's clock.`)
   }
 }
 
@@ -61,7 +68,7 @@ export function checkTimeClaims (
   const times = { exp, nbf }
   checkTimeWindow(times, nowSeconds, toleranceSeconds)
   if (iat > nowSeconds + toleranceSeconds) {
-    throw new TokenNotYetValidError('iat', `The token claims to be issued in the future (${new Date(iat * 1000).toISOString()}); check the issuer's clock.`)
+    throw new TokenNotYetValidError('iat', `The token claims to be issued in the future (${when(iat)}); check the issuer's clock.`)
   }
   if (exp - iat > maxLifetimeSeconds || exp - nowSeconds > maxLifetimeSeconds + toleranceSeconds) {
     throw new TokenLifetimeError(`The token lives longer than the accepted maximum of ${maxLifetimeSeconds} seconds.`)

@@ -14,6 +14,7 @@ export interface DecodedJws {
 }
 
 const BASE64URL = /^[A-Za-z0-9_-]+$/
+const ALPHABET = 'ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_'
 const utf8 = new TextDecoder('utf-8', { fatal: true, ignoreBOM: true })
 
 /**
@@ -26,8 +27,7 @@ function isCanonicalBase64url (segment: string): boolean {
   const rem = segment.length % 4
   if (rem === 1) return false
   if (rem === 0) return true
-  const last = segment.charCodeAt(segment.length - 1)
-  const value = last >= 97 ? last - 71 : last >= 65 ? last - 65 : last >= 48 ? last + 4 : last === 45 ? 62 : 63
+  const value = ALPHABET.indexOf(segment.charAt(segment.length - 1))
   return (value & (rem === 2 ? 0x0f : 0x03)) === 0
 }
 

@@ -18,6 +18,9 @@ export interface CheckedHeader {
 }
 
 const MAX_KID_LENGTH = 1024
+// The alg is attacker-chosen: echo it only when short and plain, so no control character, quote
+// or backslash travels into a log line or a WWW-Authenticate error_description (RFC 6750 §3).
+const SHOWABLE_ALG = /^[A-Za-z0-9+._-]{1,16}$/
 const ACCEPTED_TYP = new Set(['jwt', 'at+jwt', 'application/jwt', 'application/at+jwt'])
 
 /**
@@ -29,7 +32,7 @@ const ACCEPTED_TYP = new Set(['jwt', 'at+jwt', 'application/jwt', 'application/a
 export function checkHeader (header: Readonly<Record<string, unknown>>, algorithms: ReadonlySet<Algorithm>): CheckedHeader {
   const { alg, kid, typ } = header
   if (typeof alg !== 'string' || !algorithms.has(alg as Algorithm)) {
-    const shown = typeof alg === 'string' && alg.length <= 16 ? `"${alg}"` : 'this algorithm'
+    const shown = typeof alg === 'string' && SHOWABLE_ALG.test(alg) ? `"${alg}"` : 'this algorithm'
     throw new AlgorithmNotAllowedError(`The token is signed with ${shown}; accepted: ${[...algorithms].join(', ')}.`)
   }
   if (header.crit !== undefined) {

@@ -22,7 +22,9 @@ export class KeyEntry {
   readonly fingerprint: string
 
   constructor (readonly jwk: Jwk) {
-    this.fingerprint = `${jwk.kty}|${jwk.alg ?? ''}|${jwk.crv ?? ''}|${jwk.n ?? ''}|${jwk.e ?? ''}|${jwk.x ?? ''}|${jwk.y ?? ''}`
+    // JSON keeps the members apart: a joined string would let `alg` or `kid` text shift one
+    // member into the next, and two different keys could share a fingerprint.
+    this.fingerprint = JSON.stringify([jwk.kty, jwk.alg, jwk.crv, jwk.n, jwk.e, jwk.x, jwk.y])
   }
 
   /** The key imported for `alg`, imported once. */
@@ -92,12 +94,17 @@ export class RemoteKeySet {
 
   /**
    * Whether a token verified earlier with `entry` may still be trusted without a new lookup:
-   * the key is still published, and the set is fresh (or stale but within the outage window).
+   * the key is still published, and the set is fresh, or stale while a failed refresh backs off
+   * (within the outage window). Once a refresh may be tried again, a stale set is not trusted,
+   * so the next request refetches and a key removed meanwhile stops being accepted.
    */
   isTrusted (entry: KeyEntry, now: number): boolean {
     const set = this.#set
     if (!entry.live || set === undefined) return false
-    return now - set.fetchedAt < this.options.maxAgeMs + (this.#failures > 0 ? this.options.staleIfErrorMs : 0)
+    const age = now - set.fetchedAt
+    if (age < this.options.maxAgeMs) return true
+    // #nextAttemptAt lies ahead only while a failed refresh backs off
+    return now < this.#nextAttemptAt && age < this.options.maxAgeMs + this.options.staleIfErrorMs
   }
 
   /** Fetches the set now unless a failure back-off is running; for prefetch at start-up. */
@@ -147,7 +154,7 @@ export class RemoteKeySet {
   #index (jwks: readonly Jwk[]): Map<string, KeyEntry[]> {
     const previous = new Map<string, KeyEntry>()
     for (const entries of this.#set?.byKid.values() ?? []) {
-      for (const entry of entries) previous.set(entry.fingerprint + entry.jwk.kid, entry)
+      for (const entry of entries) previous.set(JSON.stringify([entry.jwk.kid, entry.fingerprint]), entry)
     }
     const byKid = new Map<string, KeyEntry[]>()
     const kept = new Set<KeyEntry>()
@@ -157,7 +164,7 @@ export class RemoteKeySet {
       // The same key listed twice is one key; different keys under one kid are all kept and
       // told apart by algorithm, then by trying each (as jose's remote JWKS does).
       if (list.some((e) => e.fingerprint === fresh.fingerprint)) continue
-      const entry = previous.get(fresh.fingerprint + jwk.kid) ?? fresh
+      const entry = previous.get(JSON.stringify([jwk.kid, fresh.fingerprint])) ?? fresh
       kept.add(entry)
       list.push(entry)
       byKid.set(jwk.kid, list)

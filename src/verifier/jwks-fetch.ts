@@ -14,7 +14,11 @@ const MAX_KEYS = 100
 
 async function readCapped (response: Response, maxBytes: number): Promise<string> {
   const declared = Number(response.headers.get('content-length'))
-  if (declared > maxBytes) throw new JwksFetchError(`the response declares ${declared} bytes, over the ${maxBytes}-byte cap`)
+  if (declared > maxBytes) {
+    // Cancel, or the connection stays busy with a body nobody reads until the timeout fires.
+    await (response.body as ReadableStream<Uint8Array>).cancel()
+    throw new JwksFetchError(`the response declares ${declared} bytes, over the ${maxBytes}-byte cap`)
+  }
   const chunks: Uint8Array[] = []
   let total = 0
   for await (const chunk of response.body as ReadableStream<Uint8Array>) {

@@ -241,6 +241,8 @@ export function resolveOptions (options: VerifierOptions): ResolvedOptions {
   if (options.jwksUri !== undefined && entries.length > 1) {
     throw new OptionError('jwksUri', 'applies to a single issuer; with several, give each issuer its own jwksUri')
   }
+  // Checked even when the issuer names its own jwksUri, so a wrong value never passes unnoticed.
+  if (options.jwksUri !== undefined) keyUrl('jwksUri', options.jwksUri)
 
   const defaults: IssuerDefaults = {
     clientId: options.clientId,
@@ -259,7 +261,7 @@ export function resolveOptions (options: VerifierOptions): ResolvedOptions {
     issuers.set(resolved.issuer, resolved)
   }
 
-  const algorithms = options.algorithms ?? DEFAULTS.algorithms
+  const algorithms = options.algorithms === undefined ? DEFAULTS.algorithms : options.algorithms
   if (!Array.isArray(algorithms) || algorithms.length === 0 || !algorithms.every(isSupportedAlgorithm)) {
     throw new OptionError('algorithms', `must be a non-empty array drawn from ${SUPPORTED_ALGORITHMS.join(', ')} (got ${describe(algorithms)})`)
   }

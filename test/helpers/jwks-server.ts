@@ -45,7 +45,10 @@ export async function startJwksServer (keys: unknown[] = [], pool = 'local_pool'
 }
 
 /** A clock the test moves by hand, in milliseconds. */
-export function manualClock (startMs = 1_800_000_000_000): { now: () => number, advance: (ms: number) => void, set: (ms: number) => void } {
+export interface ManualClock { now: () => number, advance: (ms: number) => void, set: (ms: number) => void }
+
+/** A clock the test moves by hand, in milliseconds. */
+export function manualClock (startMs = 1_800_000_000_000): ManualClock {
   let t = startMs
   return { now: () => t, advance: (ms) => { t += ms }, set: (ms) => { t = ms } }
 }

@@ -42,6 +42,11 @@ export async function sign (key: TestKey, claims: Record<string, unknown>, heade
   return await new SignJWT(payload).setProtectedHeader({ alg: key.alg, kid: key.kid, ...header } as any).sign(key.privateKey)
 }
 
+/** One base64url segment of raw JSON text or bytes, for tokens that JSON.stringify cannot produce. */
+export function segment (raw: string | Uint8Array): string {
+  return base64url.encode(raw)
+}
+
 /** A token assembled by hand from raw parts, for malformed-input tests (no signing involved). */
 export function rawToken (header: unknown, payload: unknown, signature = 'c2ln'): string {
   const enc = (v: unknown): string => typeof v === 'string' ? v : base64url.encode(JSON.stringify(v))

@@ -1,0 +1,282 @@
+import t from 'tap'
+import { OptionError } from '../../src/verifier/errors.js'
+import { DEFAULTS, isTrustedKeyUrl, resolveOptions, type VerifierOptions } from '../../src/verifier/options.js'
+import { TokenVerifier } from '../../src/verifier/verifier.js'
+import { throwsWith, type Asserts } from '../helpers/assert.js'
+
+const ISS = 'https://cognito-idp.eu-west-1.amazonaws.com/eu-west-1_AbC123'
+const base: VerifierOptions = { issuer: ISS, clientId: 'client-abc' }
+
+/** Resolving `options` must throw a TypeError coded ERR_INVALID_OPTION that names `option`. */
+function rejectsOption (t: Asserts, options: unknown, option: string, label = option): OptionError {
+  const err = throwsWith(t, () => resolveOptions(options as VerifierOptions), OptionError, 'ERR_INVALID_OPTION', label)
+  t.ok(err instanceof TypeError, `${label}: is a TypeError`)
+  t.equal(err.option, option, `${label}: names ${option}`)
+  t.ok(err.message.includes(`"${option}"`), `${label}: the message names ${option}`)
+  return err
+}
+
+t.test('applies the documented defaults', async (t) => {
+  const o = resolveOptions(base)
+  t.same([...o.issuers.keys()], [ISS])
+  t.same(o.issuers.get(ISS), {
+    issuer: ISS,
+    jwksUri: `${ISS}/.well-known/jwks.json`,
+    clientIds: new Set(['client-abc']),
+    tokenUse: 'access',
+    audiences: null
+  })
+  t.same([...o.algorithms], ['RS256'])
+  t.equal(o.clockToleranceSeconds, 5)
+  t.equal(o.maxTokenLifetimeSeconds, 86_400)
+  t.equal(o.maxTokenBytes, 8192)
+  t.equal(o.jwksTimeoutMs, 5000)
+  t.equal(o.jwksCooldownMs, 30_000)
+  t.equal(o.jwksMaxAgeMs, 600_000)
+  t.equal(o.jwksStaleIfErrorMs, 900_000)
+  t.equal(o.jwksMaxBytes, 524_288)
+  t.equal(o.tokenCacheMaxEntries, 10_000)
+  t.equal(o.clock, Date.now)
+  t.same({ ...DEFAULTS }, {
+    tokenUse: 'access',
+    algorithms: ['RS256'],
+    clockToleranceSeconds: 5,
+    maxTokenLifetimeSeconds: 86_400,
+    maxTokenBytes: 8192,
+    jwksTimeoutMs: 5000,
+    jwksCooldownMs: 30_000,
+    jwksMaxAgeMs: 600_000,
+    jwksStaleIfErrorMs: 900_000,
+    jwksMaxBytes: 524_288,
+    tokenCacheMaxEntries: 10_000
+  })
+})
+
+t.test('keeps every option it is given', async (t) => {
+  const clock = (): number => 0
+  const o = resolveOptions({
+    ...base,
+    tokenUse: 'id',
+    audience: ['urn:a', 'urn:b'],
+    algorithms: ['RS256', 'ES256', 'RS256'],
+    clockToleranceSeconds: 0,
+    maxTokenLifetimeSeconds: 3600,
+    maxTokenBytes: 4096,
+    jwksTimeoutMs: 100,
+    jwksCooldownMs: 0,
+    jwksMaxAgeMs: 1000,
+    jwksStaleIfErrorMs: 0,
+    jwksMaxBytes: 1024,
+    tokenCacheMaxEntries: 0,
+    clock
+  })
+  const issuer = o.issuers.get(ISS)
+  t.equal(issuer?.tokenUse, 'id')
+  t.same(issuer?.audiences, new Set(['urn:a', 'urn:b']))
+  t.same([...o.algorithms], ['RS256', 'ES256'])
+  t.same([o.clockToleranceSeconds, o.maxTokenLifetimeSeconds, o.maxTokenBytes, o.jwksTimeoutMs, o.jwksCooldownMs, o.jwksMaxAgeMs, o.jwksStaleIfErrorMs, o.jwksMaxBytes, o.tokenCacheMaxEntries],
+    [0, 3600, 4096, 100, 0, 1000, 0, 1024, 0])
+  t.equal(o.clock, clock)
+})
+
+t.test('derives both Cognito issuers, and their JWKS URIs, from a userPoolId', async (t) => {
+  const o = resolveOptions({ userPoolId: 'eu-west-1_AbC123', clientId: 'c' })
+  t.same([...o.issuers.values()].map((i) => [i.issuer, i.jwksUri]), [
+    [ISS, `${ISS}/.well-known/jwks.json`],
+    ['https://issuer-cognito-idp.eu-west-1.amazonaws.com/eu-west-1_AbC123', 'https://issuer-cognito-idp.eu-west-1.amazonaws.com/eu-west-1_AbC123/.well-known/jwks.json']
+  ])
+  const two = resolveOptions({ userPoolId: ['eu-west-1_AbC123', 'us-east-1_Xyz'], clientId: 'c' })
+  t.equal(two.issuers.size, 4)
+  const both = resolveOptions({ userPoolId: 'us-east-1_Xyz', issuer: ISS, clientId: 'c' })
+  t.equal(both.issuers.size, 3, 'issuer and userPoolId add up')
+})
+
+t.test('rejects a userPoolId without the shape of one', async (t) => {
+  for (const pool of ['eu-west-1', 'eu-west-1_', 'eu-west-1_a/b', 'EU-WEST-1_abc', 42, null, ['eu-west-1_AbC123', 'x']]) {
+    rejectsOption(t, { userPoolId: pool, clientId: 'c' }, 'userPoolId', `userPoolId ${JSON.stringify(pool)}`)
+  }
+  rejectsOption(t, { userPoolId: [], clientId: 'c' }, 'userPoolId', 'an empty list')
+})
+
+t.test('rejects options that are not an object', async (t) => {
+  for (const value of [undefined, null, 'issuer', 42]) rejectsOption(t, value, 'options', String(value))
+  throwsWith(t, () => new TokenVerifier(undefined as unknown as VerifierOptions), OptionError, 'ERR_INVALID_OPTION')
+})
+
+t.test('rejects unknown option keys, naming them with their path', async (t) => {
+  rejectsOption(t, { ...base, clientID: 'x' }, 'clientID', 'a misspelt clientId')
+  rejectsOption(t, { ...base, allowHttp: true }, 'allowHttp')
+  rejectsOption(t, { issuer: { issuer: ISS, clientId: 'c', scope: 'x' } }, 'issuer.scope')
+  rejectsOption(t, { issuer: [ISS, { issuer: `${ISS}2`, audiences: 'x' }], clientId: 'c' }, 'issuer[1].audiences')
+})
+
+t.test('requires an issuer or a userPoolId', async (t) => {
+  rejectsOption(t, { clientId: 'c' }, 'issuer', 'neither')
+  rejectsOption(t, { issuer: [], clientId: 'c' }, 'issuer', 'an empty list')
+})
+
+t.test('rejects an issuer entry that is neither a URL nor an issuer object', async (t) => {
+  rejectsOption(t, { issuer: 42, clientId: 'c' }, 'issuer', 'a number')
+  rejectsOption(t, { issuer: null, clientId: 'c' }, 'issuer', 'null')
+  rejectsOption(t, { issuer: [ISS, 42], clientId: 'c' }, 'issuer[1]', 'a number in a list')
+  rejectsOption(t, { issuer: '', clientId: 'c' }, 'issuer', 'an empty string')
+  rejectsOption(t, { issuer: {}, clientId: 'c' }, 'issuer.issuer', 'an object without issuer')
+  rejectsOption(t, { issuer: [{ issuer: 7 }], clientId: 'c' }, 'issuer[0].issuer', 'a numeric issuer member')
+  rejectsOption(t, { issuer: 'cognito', clientId: 'c' }, 'issuer', 'not a URL')
+})
+
+t.test('requires https for issuers and JWKS URIs, except on loopback', async (t) => {
+  for (const ok of ['http://127.0.0.1:8080/pool', 'http://localhost/pool', 'http://[::1]:9000/pool', 'https://example.com/pool']) {
+    t.ok(resolveOptions({ issuer: ok, clientId: 'c' }).issuers.has(ok), `${ok} is accepted`)
+  }
+  for (const bad of ['http://example.com/pool', 'http://10.0.0.1/pool', 'http://127.0.0.2/pool', 'http://localhost.example.com/pool', 'ftp://example.com/pool', 'file:///etc/jwks.json']) {
+    rejectsOption(t, { issuer: bad, clientId: 'c' }, 'issuer', bad)
+    rejectsOption(t, { ...base, jwksUri: bad }, 'jwksUri', `jwksUri ${bad}`)
+    rejectsOption(t, { issuer: { issuer: ISS, jwksUri: bad }, clientId: 'c' }, 'issuer.jwksUri', `issuer.jwksUri ${bad}`)
+  }
+  t.equal(resolveOptions({ ...base, jwksUri: 'http://localhost:4000/jwks' }).issuers.get(ISS)?.jwksUri, 'http://localhost:4000/jwks')
+})
+
+t.test('judges key URLs by scheme and loopback host', async (t) => {
+  t.ok(isTrustedKeyUrl(new URL('https://example.com/jwks')))
+  t.ok(isTrustedKeyUrl(new URL('http://127.0.0.1/jwks')))
+  t.ok(isTrustedKeyUrl(new URL('http://LOCALHOST/jwks')), 'hosts compare after URL normalisation')
+  t.ok(isTrustedKeyUrl(new URL('http://[0:0:0:0:0:0:0:1]/jwks')), 'IPv6 loopback in long form')
+  t.notOk(isTrustedKeyUrl(new URL('http://example.com/jwks')))
+  t.notOk(isTrustedKeyUrl(new URL('ws://127.0.0.1/jwks')))
+})
+
+t.test('rejects URLs with credentials or a fragment', async (t) => {
+  rejectsOption(t, { issuer: 'https://user:pw@example.com/pool', clientId: 'c' }, 'issuer', 'credentials in issuer')
+  rejectsOption(t, { issuer: 'https://example.com/pool#x', clientId: 'c' }, 'issuer', 'fragment in issuer')
+  rejectsOption(t, { ...base, jwksUri: 'https://user@example.com/jwks' }, 'jwksUri', 'user in jwksUri')
+})
+
+t.test('rejects a jwksUri that is not a URL string', async (t) => {
+  rejectsOption(t, { ...base, jwksUri: 'jwks.json' }, 'jwksUri', 'a relative path')
+  rejectsOption(t, { ...base, jwksUri: new URL('https://example.com/jwks') }, 'jwksUri', 'a URL object')
+  rejectsOption(t, { ...base, jwksUri: 42 }, 'jwksUri', 'a number')
+})
+
+t.test('checks a top-level jwksUri even when the issuer names its own', async (t) => {
+  rejectsOption(t, { issuer: { issuer: ISS, jwksUri: 'https://keys.example.com/jwks' }, clientId: 'c', jwksUri: 'http://example.com/jwks' }, 'jwksUri')
+  const o = resolveOptions({ issuer: { issuer: ISS, jwksUri: 'https://keys.example.com/own' }, clientId: 'c', jwksUri: 'https://keys.example.com/top' })
+  t.equal(o.issuers.get(ISS)?.jwksUri, 'https://keys.example.com/own', "the issuer's own jwksUri wins")
+})
+
+t.test('derives the JWKS URI from the issuer, without doubling a trailing slash', async (t) => {
+  const o = resolveOptions({ issuer: 'https://auth.example.com/', clientId: 'c' })
+  t.same([...o.issuers.values()].map((i) => [i.issuer, i.jwksUri]), [['https://auth.example.com/', 'https://auth.example.com/.well-known/jwks.json']])
+})
+
+t.test('refuses one jwksUri for several issuers', async (t) => {
+  rejectsOption(t, { issuer: [ISS, `${ISS}2`], clientId: 'c', jwksUri: 'https://keys.example.com/jwks' }, 'jwksUri', 'two issuers')
+  rejectsOption(t, { userPoolId: 'eu-west-1_AbC123', clientId: 'c', jwksUri: 'https://keys.example.com/jwks' }, 'jwksUri', 'a userPoolId names two issuers')
+  const o = resolveOptions({ issuer: [{ issuer: ISS, jwksUri: 'https://a.example.com/jwks' }, { issuer: `${ISS}2`, jwksUri: 'https://b.example.com/jwks' }], clientId: 'c' })
+  t.same([...o.issuers.values()].map((i) => i.jwksUri), ['https://a.example.com/jwks', 'https://b.example.com/jwks'], 'one per issuer is fine')
+})
+
+t.test('rejects the same issuer named twice', async (t) => {
+  rejectsOption(t, { issuer: [ISS, ISS], clientId: 'c' }, 'issuer[1]')
+  rejectsOption(t, { issuer: ISS, userPoolId: 'eu-west-1_AbC123', clientId: 'c' }, 'userPoolId', 'once as issuer, once from the pool')
+})
+
+t.test('requires clientId unless it is explicitly null', async (t) => {
+  rejectsOption(t, { issuer: ISS }, 'clientId', 'absent')
+  rejectsOption(t, { issuer: ISS, clientId: undefined }, 'clientId', 'undefined')
+  t.equal(resolveOptions({ issuer: ISS, clientId: null }).issuers.get(ISS)?.clientIds, null, 'null accepts any client')
+  t.same(resolveOptions({ issuer: ISS, clientId: ['a', 'b'] }).issuers.get(ISS)?.clientIds, new Set(['a', 'b']))
+  for (const bad of ['', [], [''], ['a', 7], 7, { a: 1 }]) {
+    rejectsOption(t, { issuer: ISS, clientId: bad }, 'clientId', `clientId ${JSON.stringify(bad)}`)
+  }
+})
+
+t.test('lets each issuer set its own clientId, tokenUse and audience', async (t) => {
+  const o = resolveOptions({
+    issuer: [
+      { issuer: ISS, clientId: 'own', tokenUse: 'id', audience: 'urn:own' },
+      { issuer: `${ISS}2`, clientId: null, tokenUse: null, audience: null },
+      `${ISS}3`
+    ],
+    clientId: 'top',
+    tokenUse: 'access',
+    audience: 'urn:top'
+  })
+  const [a, b, c] = [...o.issuers.values()]
+  t.same([a?.clientIds, a?.tokenUse, a?.audiences], [new Set(['own']), 'id', new Set(['urn:own'])])
+  t.same([b?.clientIds, b?.tokenUse, b?.audiences], [null, null, null])
+  t.same([c?.clientIds, c?.tokenUse, c?.audiences], [new Set(['top']), 'access', new Set(['urn:top'])])
+  const own = resolveOptions({ issuer: { issuer: ISS, clientId: 'own' } })
+  t.same(own.issuers.get(ISS)?.clientIds, new Set(['own']), 'no top-level clientId is needed when every issuer has one')
+  rejectsOption(t, { issuer: [{ issuer: ISS, clientId: 'own' }, `${ISS}2`] }, 'clientId', 'an issuer without its own clientId')
+  rejectsOption(t, { issuer: { issuer: ISS, clientId: [] } }, 'issuer.clientId')
+  rejectsOption(t, { issuer: { issuer: ISS, clientId: undefined } }, 'issuer.clientId', 'an explicit undefined clientId on the issuer')
+  rejectsOption(t, { issuer: [{ issuer: ISS, tokenUse: 'refresh' }], clientId: 'c' }, 'issuer[0].tokenUse')
+  rejectsOption(t, { issuer: { issuer: ISS, audience: [] }, clientId: 'c' }, 'issuer.audience')
+})
+
+t.test('accepts tokenUse access, id or null only', async (t) => {
+  t.equal(resolveOptions({ ...base, tokenUse: null }).issuers.get(ISS)?.tokenUse, null)
+  t.equal(resolveOptions({ ...base, tokenUse: 'id' }).issuers.get(ISS)?.tokenUse, 'id')
+  for (const bad of ['refresh', 'ACCESS', '', 1]) rejectsOption(t, { ...base, tokenUse: bad }, 'tokenUse', `tokenUse ${JSON.stringify(bad)}`)
+})
+
+t.test('accepts an audience string, list or null', async (t) => {
+  t.same(resolveOptions({ ...base, audience: 'urn:api' }).issuers.get(ISS)?.audiences, new Set(['urn:api']))
+  t.equal(resolveOptions({ ...base, audience: null }).issuers.get(ISS)?.audiences, null)
+  for (const bad of ['', [], [3], 3]) rejectsOption(t, { ...base, audience: bad }, 'audience', `audience ${JSON.stringify(bad)}`)
+})
+
+t.test('accepts only supported asymmetric algorithms', async (t) => {
+  t.same([...resolveOptions({ ...base, algorithms: ['PS256', 'EdDSA'] }).algorithms], ['PS256', 'EdDSA'])
+  for (const bad of [[], ['HS256'], ['none'], ['RS256', 'HS256'], ['rs256'], 'RS256', null, {}]) {
+    const err = rejectsOption(t, { ...base, algorithms: bad }, 'algorithms', `algorithms ${JSON.stringify(bad)}`)
+    t.match(err.message, /RS256, RS384/, 'the message lists what is supported')
+  }
+  new TokenVerifier({ ...base, algorithms: ['RS256', 'PS256', 'ES256', 'ES384', 'ES512', 'EdDSA'] })
+  t.throws(() => new TokenVerifier({ ...base, algorithms: ['HS256' as never] }), { code: 'ERR_INVALID_OPTION', option: 'algorithms' })
+})
+
+t.test('requires clock to be a function', async (t) => {
+  for (const bad of [42, null, 'now', {}]) rejectsOption(t, { ...base, clock: bad }, 'clock', `clock ${JSON.stringify(bad)}`)
+})
+
+t.test('checks every numeric option is an integer inside its range', async (t) => {
+  const ranges: Array<[string, number, number]> = [
+    ['clockToleranceSeconds', 0, 300],
+    ['maxTokenLifetimeSeconds', 1, 31_536_000],
+    ['maxTokenBytes', 256, 65_536],
+    ['jwksTimeoutMs', 1, 60_000],
+    ['jwksCooldownMs', 0, 3_600_000],
+    ['jwksMaxAgeMs', 1000, 86_400_000],
+    ['jwksStaleIfErrorMs', 0, 86_400_000],
+    ['jwksMaxBytes', 1024, 16_777_216],
+    ['tokenCacheMaxEntries', 0, 10_000_000]
+  ]
+  for (const [name, min, max] of ranges) {
+    const o = resolveOptions({ ...base, [name]: min }) as unknown as Record<string, unknown>
+    t.equal(o[name], min, `${name} ${min} is the minimum`)
+    t.equal((resolveOptions({ ...base, [name]: max }) as unknown as Record<string, unknown>)[name], max, `${name} ${max} is the maximum`)
+    for (const bad of [min - 1, max + 1, min + 0.5, Number.NaN, Number.POSITIVE_INFINITY, String(min), null, [min], {}, true]) {
+      const err = rejectsOption(t, { ...base, [name]: bad }, name, `${name} ${String(bad)}`)
+      t.match(err.message, new RegExp(`from ${min} to ${max}`))
+    }
+  }
+})
+
+t.test('describes the wrong value it got, shortly', async (t) => {
+  t.match(rejectsOption(t, { ...base, jwksTimeoutMs: 'x'.repeat(100) }, 'jwksTimeoutMs').message, /got "x{40}…"/)
+  t.match(rejectsOption(t, { ...base, jwksTimeoutMs: '5000' }, 'jwksTimeoutMs').message, /got "5000"/)
+  t.match(rejectsOption(t, { ...base, jwksTimeoutMs: [1] }, 'jwksTimeoutMs').message, /got an array/)
+  t.match(rejectsOption(t, { ...base, jwksTimeoutMs: null }, 'jwksTimeoutMs').message, /got null/)
+  t.match(rejectsOption(t, { ...base, jwksTimeoutMs: {} }, 'jwksTimeoutMs').message, /got an object/)
+  t.match(rejectsOption(t, { ...base, jwksTimeoutMs: 0 }, 'jwksTimeoutMs').message, /got 0/)
+})
+
+t.test('throws at construction, before any request', async (t) => {
+  t.throws(() => new TokenVerifier({ issuer: 'http://example.com/pool', clientId: 'c' }), { code: 'ERR_INVALID_OPTION', option: 'issuer' })
+  t.throws(() => new TokenVerifier({ issuer: ISS }), { code: 'ERR_INVALID_OPTION', option: 'clientId' })
+  const verifier = new TokenVerifier(base)
+  t.equal(verifier.options.issuers.get(ISS)?.issuer, ISS)
+  t.equal(verifier.jwksFetchCount, 0, 'nothing is fetched at construction')
+})

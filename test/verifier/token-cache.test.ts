@@ -1,0 +1,110 @@
+import t from 'tap'
+import { SignatureInvalidError, TokenExpiredError } from '../../src/verifier/errors.js'
+import { TokenCache } from '../../src/verifier/token-cache.js'
+import { rejectsWith } from '../helpers/assert.js'
+import { issuerFixture } from '../helpers/verifier-fixture.js'
+import { makeKey, NOW_S } from '../helpers/keys.js'
+
+const key = await makeKey('RS256', 'key-a')
+
+/** The token with one character of its signature changed, still canonical base64url. */
+function flipSignature (token: string): string {
+  const [h, p, sig] = token.split('.') as [string, string, string]
+  const i = Math.floor(sig.length / 2)
+  return `${h}.${p}.${sig.slice(0, i)}${sig[i] === 'A' ? 'B' : 'A'}${sig.slice(i + 1)}`
+}
+
+/** The token with its header or payload re-encoded with one member changed, signature kept. */
+function swapPart (token: string, part: 0 | 1, change: Record<string, unknown>): string {
+  const parts = token.split('.')
+  const decoded = JSON.parse(Buffer.from(parts[part] as string, 'base64url').toString('utf8')) as Record<string, unknown>
+  parts[part] = Buffer.from(JSON.stringify({ ...decoded, ...change })).toString('base64url')
+  return parts.join('.')
+}
+
+t.test('returns the same frozen object for a repeated token, without a second signature check', async (t) => {
+  const f = await issuerFixture(t, { key })
+  const token = await f.token()
+  const first = await f.verifier.verify(token)
+  t.ok(Object.isFrozen(first))
+  t.equal(await f.verifier.verify(token), first, 'the very same object')
+  t.equal(f.verifier.cachedTokenCount, 1)
+  t.equal(f.verifier.jwksFetchCount, 1)
+})
+
+t.test('never hits for a token that differs by one byte', async (t) => {
+  const f = await issuerFixture(t, { key })
+  const token = await f.token()
+  await f.verifier.verify(token)
+  for (const [label, changed] of [
+    ['signature', flipSignature(token)],
+    ['payload', swapPart(token, 1, { jti: 'another' })],
+    ['header', swapPart(token, 0, { typ: 'JWT' })]
+  ] as const) {
+    t.not(changed, token)
+    await rejectsWith(t, f.verifier.verify(changed), SignatureInvalidError, 'ERR_SIGNATURE_INVALID', `${label} changed`)
+  }
+  t.equal(f.verifier.cachedTokenCount, 1, 'nothing new was cached')
+  t.ok(await f.verifier.verify(token), 'the original still verifies')
+})
+
+t.test('never lets a cached token outlive its exp', async (t) => {
+  const f = await issuerFixture(t, { key, options: { clockToleranceSeconds: 5 } })
+  const token = await f.token({ exp: NOW_S + 60 })
+  const first = await f.verifier.verify(token)
+  f.clock.set((NOW_S + 60 + 5) * 1000 - 1)
+  t.equal(await f.verifier.verify(token), first, 'a millisecond before exp + tolerance it is still served')
+  f.clock.advance(1)
+  await rejectsWith(t, f.verifier.verify(token), TokenExpiredError, 'ERR_TOKEN_EXPIRED', 'cached, but expired')
+  t.equal(f.verifier.cachedTokenCount, 0, 'and dropped from the cache')
+  await rejectsWith(t, f.verifier.verify(token), TokenExpiredError, 'ERR_TOKEN_EXPIRED', 'and still expired when verified afresh')
+})
+
+t.test('holds at most tokenCacheMaxEntries tokens, dropping the least recently used', async (t) => {
+  const f = await issuerFixture(t, { key, options: { tokenCacheMaxEntries: 3 } })
+  const tokens = await Promise.all([1, 2, 3, 4, 5].map(async (i) => await f.token({ jti: `jti-${i}` })))
+  const verified = []
+  for (const token of tokens) verified.push(await f.verifier.verify(token))
+  t.equal(f.verifier.cachedTokenCount, 3)
+  t.equal(await f.verifier.verify(tokens[4] as string), verified[4], 'the newest is cached')
+  t.not(await f.verifier.verify(tokens[0] as string), verified[0], 'the oldest was evicted and verified afresh')
+  t.equal(f.verifier.cachedTokenCount, 3)
+})
+
+t.test('turns the cache off with tokenCacheMaxEntries 0', async (t) => {
+  const f = await issuerFixture(t, { key, options: { tokenCacheMaxEntries: 0 } })
+  const token = await f.token()
+  const first = await f.verifier.verify(token)
+  const second = await f.verifier.verify(token)
+  t.not(second, first, 'verified afresh each time')
+  t.same(second.claims, first.claims)
+  t.equal(f.verifier.cachedTokenCount, 0)
+})
+
+t.test('remembers a value for its time to live only, and never for none', async (t) => {
+  const cache = new TokenCache<{ n: number }>(2)
+  const value = { n: 1 }
+  cache.set('a', value, 60_000)
+  t.equal(cache.get('a'), value)
+  cache.set('b', { n: 2 }, 0)
+  cache.set('c', { n: 3 }, -5)
+  t.equal(cache.get('b'), undefined, 'a zero time to live is not stored')
+  t.equal(cache.get('c'), undefined, 'a negative time to live is not stored')
+  t.equal(cache.size, 1)
+  cache.delete('a')
+  t.equal(cache.get('a'), undefined)
+  t.equal(cache.size, 0)
+
+  const short = new TokenCache<{ n: number }>(2)
+  short.set('x', value, 1)
+  await new Promise((resolve) => setTimeout(resolve, 20))
+  t.equal(short.get('x'), undefined, 'an entry past its time to live is gone')
+})
+
+t.test('remembers nothing when disabled', async (t) => {
+  const cache = new TokenCache<{ n: number }>(0)
+  cache.set('a', { n: 1 }, 60_000)
+  t.equal(cache.get('a'), undefined)
+  cache.delete('a')
+  t.equal(cache.size, 0)
+})
