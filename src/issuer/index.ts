@@ -1,0 +1,37 @@
+/**
+ * A minimal Cognito-compatible authorization server: resource servers and scopes, app clients
+ * with hashed secrets, the client_credentials grant, a JWKS, discovery, and key rotation that
+ * never rejects a valid token.
+ *
+ * @example
+ * ```ts
+ * import { addClient, addResourceServer, createConfig, createIssuer } from 'fastify-resource-server/issuer'
+ *
+ * let config = addResourceServer(createConfig(), { identifier: 'transactions', scopes: [{ name: 'get' }, { name: 'post' }] })
+ * const { document, clientId, clientSecret } = await addClient(config, { scopes: ['transactions/post'] })
+ * const app = await createIssuer({ config: document })
+ * await app.listen({ port: 0, host: '127.0.0.1' })
+ * console.log(app.issuer.urls.tokenEndpoint)
+ * ```
+ */
+export { createIssuer, type IssuerControl, type IssuerInstance } from './server.js'
+export { ISSUER_DEFAULTS, type CreateIssuerOptions } from './options.js'
+export {
+  validateConfig, CONFIG_LIMITS,
+  type IssuerConfig, type ResourceServerConfig, type ScopeConfig, type ClientConfig, type OAuthFlow, type ResolvedConfig, type ResolvedClient
+} from './config.js'
+export { loadConfigFile, saveConfigFile, type LoadedConfig } from './config-file.js'
+export {
+  createConfig, addResourceServer, addClient, initConfigFile, addResourceServerToFile, addClientToFile, rotateKeyFile,
+  type NewResourceServer, type NewClient, type CreatedClient, type RotateKeyFileOptions
+} from './admin.js'
+export { hashSecret, verifySecret, parseSecretHash, DEFAULT_SCRYPT_PARAMS, type ScryptParams, type SecretHash } from './secrets.js'
+export { generateClientId, generateClientSecret, generatePoolId } from './ids.js'
+export { KEY_ALGORITHMS, type KeyAlgorithm, type KeyState, type KeyRecord, type KeyDocument } from './key-file.js'
+export { ROTATION_DEFAULTS, type RotationOptions, type RotationResult } from './rotation.js'
+export type { IssuerUrls } from './issuer-url.js'
+export type { IssuerMetadata } from './discovery.js'
+export type { TokenResponse } from './token-endpoint.js'
+export { OAUTH_ERROR_CODES, type OAuthErrorCode } from './oauth-errors.js'
+export { runCli, USAGE, CLI_DEFAULTS, type CliIo } from './cli-main.js'
+export { IssuerConfigError, IssuerFileError, IssuerUsageError, IssuerNotListeningError, ISSUER_ERROR_CODES } from './errors.js'
