@@ -1,0 +1,66 @@
+/**
+ * Row 9, cold start: a server that has never fetched its keys gets 1,000 requests at once, each
+ * with its own valid token. How many times does it fetch the JWKS, and when does the first 200
+ * come back? Requests go out on 1,000 separate connections through node:http, not autocannon,
+ * so they really are in flight together.
+ */
+import { Agent, request } from 'node:http'
+import { startServer } from '../child.js'
+import { ROUTE } from '../identity.js'
+import type { AppName } from '../apps/index.js'
+import type { RunContext } from './context.js'
+import { specFor } from './context.js'
+
+export interface ColdStartResult {
+  readonly id: string
+  readonly label: string
+  readonly ours: boolean
+  readonly requests: number
+  readonly jwksFetches: number
+  readonly firstOkMs: number | null
+  readonly allDoneMs: number
+  readonly statusCodes: Record<string, number>
+}
+
+export const COLD_START_APPS: ReadonlyArray<{ id: string, label: string, app: AppName, ours?: boolean }> = [
+  { id: 'ours', label: 'fastify-resource-server', app: 'resource-server', ours: true },
+  { id: 'fastify-jwt', label: '@fastify/jwt + get-jwks', app: 'fastify-jwt' },
+  { id: 'aws', label: 'aws-jwt-verify', app: 'aws-jwt-verify' },
+  { id: 'jwt-jwks', label: 'fastify-jwt-jwks', app: 'fastify-jwt-jwks' }
+]
+
+function get (agent: Agent, url: URL, token: string): Promise<number> {
+  return new Promise((resolve) => {
+    const req = request(url, { agent, headers: { authorization: `Bearer ${token}` } }, (res) => {
+      res.resume()
+      res.on('end', () => resolve(res.statusCode ?? 0))
+    })
+    req.on('error', () => resolve(0))
+    req.end()
+  })
+}
+
+export async function coldStart (ctx: RunContext, target: typeof COLD_START_APPS[number]): Promise<ColdStartResult> {
+  const n = ctx.config.coldRequests
+  const server = await startServer(specFor(ctx, target.app), ctx.config.profile ? { profileName: `cold-${target.id}` } : {})
+  const agent = new Agent({ keepAlive: false, maxSockets: n })
+  try {
+    const url = new URL(ROUTE, server.origin)
+    const tokens = ctx.tokens.unique.slice(0, n)
+    const before = ctx.jwks.fetches
+    const started = performance.now()
+    let firstOkMs: number | null = null
+    const statuses = await Promise.all(tokens.map(async (token) => {
+      const status = await get(agent, url, token)
+      if (status === 200 && firstOkMs === null) firstOkMs = performance.now() - started
+      return status
+    }))
+    const allDoneMs = performance.now() - started
+    const statusCodes: Record<string, number> = {}
+    for (const s of statuses) statusCodes[s] = (statusCodes[s] ?? 0) + 1
+    return { id: target.id, label: target.label, ours: target.ours === true, requests: n, jwksFetches: ctx.jwks.fetches - before, firstOkMs, allDoneMs, statusCodes }
+  } finally {
+    agent.destroy()
+    await server.stop()
+  }
+}

@@ -1,0 +1,67 @@
+/**
+ * The issue's goals, checked against a run. They are goals, not assertions: a miss is reported,
+ * never fails the run.
+ */
+import type { BenchResults, Target } from './results.js'
+import type { ThroughputResult } from './scenarios/throughput.js'
+
+type Measured = Omit<BenchResults, 'targets'>
+
+function row (results: Measured, id: string): ThroughputResult | undefined {
+  return results.throughput.find((r) => r.scenario.id === id)
+}
+
+function ratio (a: number | undefined, b: number | undefined): number | undefined {
+  return a === undefined || b === undefined || !(b > 0) ? undefined : a / b
+}
+
+function target (name: string, goal: string, value: number | undefined, min: number, show: (v: number) => string = (v) => `${v.toFixed(2)}×`): Target {
+  return value === undefined ? { name, goal, measured: 'not measured', met: null } : { name, goal, measured: show(value), met: value >= min }
+}
+
+function bestPeer (results: Measured, group: string): ThroughputResult | undefined {
+  return results.throughput.filter((r) => r.scenario.group === group && r.scenario.ours !== true)
+    .sort((a, b) => b.rps.median - a.rps.median)[0]
+}
+
+export function checkTargets (results: Measured): Target[] {
+  const base = row(results, 'baseline')?.rps.median
+  const repeat = row(results, 'ours-repeat')?.rps.median
+  const unique = row(results, 'ours-unique')?.rps.median
+  const targets: Target[] = [
+    target('repeated token vs baseline', '≥ 0.90× baseline', ratio(repeat, base), 0.9),
+    target('unique tokens vs ceiling', '≥ 0.90× ceiling', ratio(unique, results.ceilingRps), 0.9)
+  ]
+  for (const group of ['repeat', 'unique']) {
+    const peer = bestPeer(results, group)
+    const ours = row(results, `ours-${group}`)
+    targets.push(target(`${group} tokens vs best peer (${peer?.scenario.id ?? 'none'})`, '≥ 1.00× best peer', ratio(ours?.rps.median, peer?.rps.median), 1))
+  }
+  const cold = results.coldStart.find((c) => c.ours)
+  const coldPeers = results.coldStart.filter((c) => !c.ours)
+  if (cold !== undefined && coldPeers.length > 0) {
+    const fewest = Math.min(...coldPeers.map((c) => c.jwksFetches))
+    targets.push({ name: 'cold start: JWKS fetches vs best peer', goal: `≤ best peer (${fewest})`, measured: `${cold.jwksFetches}`, met: cold.jwksFetches <= fewest })
+    const firstOk = coldPeers.map((c) => c.firstOkMs).filter((ms): ms is number => ms !== null)
+    const fastest = Math.min(...firstOk)
+    targets.push(firstOk.length === 0 || cold.firstOkMs === null
+      ? { name: 'cold start: time to first 200 vs best peer', goal: '≤ best peer', measured: cold.firstOkMs === null ? 'no 200' : 'no peer answered', met: cold.firstOkMs === null ? false : null }
+      : { name: 'cold start: time to first 200 vs best peer', goal: `≤ best peer (${fastest.toFixed(0)} ms)`, measured: `${cold.firstOkMs.toFixed(0)} ms`, met: cold.firstOkMs <= fastest })
+  }
+  const flood = results.flood.find((f) => f.ours)
+  const floodPeers = results.flood.filter((f) => !f.ours)
+  if (flood !== undefined && floodPeers.length > 0) {
+    const fewest = Math.min(...floodPeers.map((f) => f.jwksFetches))
+    targets.push({ name: 'flood: JWKS fetches vs best peer', goal: `≤ best peer (${fewest})`, measured: `${flood.jwksFetches}`, met: flood.jwksFetches <= fewest })
+    const best = Math.max(...floodPeers.map((f) => f.valid.rps))
+    targets.push(target('flood: valid req/s vs best peer', '≥ 1.00× best peer', ratio(flood.valid.rps, best), 1))
+  }
+  if (results.memory !== undefined) {
+    const m = results.memory
+    targets.push({ name: 'memory: token cache within its bound', goal: `≤ ${m.tokenCacheMaxEntries} entries`, measured: `${Math.max(...m.checkpoints.map((c) => c.cachedTokenCount))} entries`, met: m.withinBound })
+  }
+  const proxy = results.throughput.find((r) => r.scenario.group === 'proxy' && r.scenario.ours === true)
+  const bare = results.throughput.find((r) => r.scenario.group === 'proxy' && r.scenario.ours !== true)
+  targets.push(target('gateway vs bare proxy', '≥ 0.85× bare proxy', ratio(proxy?.rps.median, bare?.rps.median), 0.85))
+  return targets
+}
