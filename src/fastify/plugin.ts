@@ -114,24 +114,48 @@ async function resourceServer (fastify: FastifyInstance, options: ResourceServer
     return compiled
   }
 
-  /** Verifies the request's token and applies `needs`; replies and returns false on refusal. */
-  async function authenticate (request: FastifyRequest, reply: FastifyReply, optional: boolean, needs: CompiledRequirements): Promise<boolean> {
+  function accept (request: FastifyRequest, token: VerifiedToken, needs: CompiledRequirements): true {
+    checkRequirements(token, needs)
+    request.auth = token
+    return true
+  }
+
+  function refuseOrRethrow (request: FastifyRequest, reply: FastifyReply, err: unknown): false {
+    if (!(err instanceof ResourceServerError)) throw err
+    refuse(request, reply, err)
+    return false
+  }
+
+  async function verifyInFull (request: FastifyRequest, reply: FastifyReply, bearer: string, needs: CompiledRequirements): Promise<boolean> {
     try {
-      const bearer = extractBearer(request)
+      const token = await verifier.verify(bearer)
+      if (validate !== undefined && await validate(token, request) === false) throw new ClaimRejectedError()
+      return accept(request, token, needs)
+    } catch (err) {
+      return refuseOrRethrow(request, reply, err)
+    }
+  }
+
+  /**
+   * Verifies the request's token and applies `needs`. True: go on; false: a refusal was sent.
+   * A repeated token (a cache hit) is answered synchronously, without a promise.
+   */
+  function authenticate (request: FastifyRequest, reply: FastifyReply, optional: boolean, needs: CompiledRequirements): boolean | Promise<boolean> {
+    let bearer: string | undefined
+    try {
+      bearer = extractBearer(request)
       if (bearer === undefined) {
         if (optional) return true
         throw new CredentialsMissingError()
       }
-      const token = await verifier.verify(bearer)
-      if (validate !== undefined && await validate(token, request) === false) throw new ClaimRejectedError()
-      checkRequirements(token, needs)
-      request.auth = token
-      return true
+      if (validate === undefined) {
+        const cached = verifier.verifyCached(bearer)
+        if (cached !== undefined) return accept(request, cached, needs)
+      }
     } catch (err) {
-      if (!(err instanceof ResourceServerError)) throw err
-      refuse(request, reply, err)
-      return false
+      return refuseOrRethrow(request, reply, err)
     }
+    return verifyInFull(request, reply, bearer, needs)
   }
 
   function hookFor (needs: CompiledRequirements): AuthorizeHook {
@@ -159,16 +183,20 @@ async function resourceServer (fastify: FastifyInstance, options: ResourceServer
   // Route config is checked when the route is declared, so a typo fails at start-up.
   fastify.addHook('onRoute', (route) => { compileRouteAuth(route.config?.auth) })
 
-  fastify.addHook('onRequest', async (request, reply) => {
+  // Callback style, so a cache hit passes without a promise; a miss continues when verified.
+  fastify.addHook('onRequest', (request, reply, done) => {
     const route = routeAuth(request)
-    if (route.public) return
-    await authenticate(request, reply, route.optional, route.needs)
+    if (route.public) return done()
+    // A synchronous throw here is an application error; Fastify's hook runner routes it to the
+    // error handler, as it does a rejected promise.
+    const outcome = authenticate(request, reply, route.optional, route.needs)
+    if (outcome === true) return done()
+    if (outcome !== false) outcome.then((ok) => { if (ok) done() }, done)
   })
 
-  fastify.addHook('preValidation', async (request, reply) => {
-    if (hasFormBodyToken(request)) {
-      refuse(request, reply, new MultipleTokensError('Send the access token in the Authorization header only; a form-body access_token is not accepted.'))
-    }
+  fastify.addHook('preValidation', (request, reply, done) => {
+    if (!hasFormBodyToken(request)) return done()
+    refuse(request, reply, new MultipleTokensError('Send the access token in the Authorization header only; a form-body access_token is not accepted.'))
   })
 
   if (options.prefetchJwks === true) {

@@ -20,6 +20,15 @@ export type FailureKind = 'invalid_request' | 'invalid_token' | 'insufficient_sc
  * ```
  */
 export abstract class ResourceServerError extends Error {
+  constructor (message: string) {
+    // Refusals are expected control flow, and a flood of forged tokens makes many of them:
+    // capturing a stack trace would cost more than the check itself, and it is never logged.
+    const limit = Error.stackTraceLimit
+    Error.stackTraceLimit = 0
+    super(message)
+    Error.stackTraceLimit = limit
+  }
+
   /** Stable machine-readable code, such as `ERR_TOKEN_EXPIRED`. */
   abstract readonly code: string
   /** How an HTTP edge should answer this failure. */

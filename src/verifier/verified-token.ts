@@ -58,25 +58,54 @@ function deepFreeze<T> (value: T): T {
   return value
 }
 
-/** Freezes a verified token together with its fast scope and group lookups. */
+/**
+ * A verified token: plain fields, lookups on the prototype, everything frozen. Built once per
+ * token on a cache miss; lists are copied so no caller's array can change it later.
+ */
+class FrozenVerifiedToken implements VerifiedToken {
+  readonly sub: string
+  readonly tokenUse: TokenIdentity['tokenUse']
+  readonly clientId: string | undefined
+  readonly username: string | undefined
+  readonly scopes: readonly string[]
+  readonly groups: readonly string[]
+  readonly issuer: string
+  readonly alg: Algorithm
+  readonly kid: string
+  readonly expiresAt: number
+  readonly claims: TokenClaims
+
+  constructor (identity: TokenIdentity, header: { alg: Algorithm, kid: string }, issuer: string, payload: Readonly<Record<string, unknown>>) {
+    this.sub = identity.sub
+    this.tokenUse = identity.tokenUse
+    this.clientId = identity.clientId
+    this.username = identity.username
+    this.scopes = Object.freeze(identity.scopes.slice())
+    this.groups = Object.freeze(identity.groups.slice())
+    this.issuer = issuer
+    this.alg = header.alg
+    this.kid = header.kid
+    this.expiresAt = payload.exp as number
+    this.claims = deepFreeze({ ...payload }) as TokenClaims
+    Object.freeze(this)
+  }
+
+  // Scope and group lists are a handful of entries: a linear scan beats building a Set per token.
+  hasScope (scope: string): boolean {
+    return this.scopes.includes(scope)
+  }
+
+  inGroup (group: string): boolean {
+    return this.groups.includes(group)
+  }
+}
+
+/** Freezes a verified token together with its scope and group lookups. */
 export function createVerifiedToken (
   identity: TokenIdentity,
   header: { alg: Algorithm, kid: string },
   issuer: string,
   payload: Readonly<Record<string, unknown>>
 ): VerifiedToken {
-  const scopes = new Set(identity.scopes)
-  const groups = new Set(identity.groups)
-  return Object.freeze({
-    ...identity,
-    scopes: Object.freeze([...identity.scopes]),
-    groups: Object.freeze([...identity.groups]),
-    issuer,
-    alg: header.alg,
-    kid: header.kid,
-    expiresAt: payload.exp as number,
-    claims: deepFreeze({ ...payload }) as TokenClaims,
-    hasScope: (scope: string) => scopes.has(scope),
-    inGroup: (group: string) => groups.has(group)
-  })
+  return new FrozenVerifiedToken(identity, header, issuer, payload)
 }

@@ -79,28 +79,40 @@ export class TokenVerifier {
   }
 
   /**
+   * The synchronous half of {@link verify}: the verified token when `token` is in the cache and
+   * may still be trusted, `undefined` when it must be verified in full. Lets a caller answer a
+   * repeated token without a promise.
+   *
+   * @throws {ResourceServerError} when the cached token has expired, or `token` is empty.
+   */
+  verifyCached (token: string): VerifiedToken | undefined {
+    if (typeof token !== 'string' || token.length === 0) throw new TokenMalformedError('The token must be a non-empty string.')
+    const cached = this.#cache.get(token)
+    if (cached === undefined) return undefined
+    const o = this.options
+    const now = o.clock()
+    if (cached.keySet.isTrusted(cached.key, now)) {
+      try {
+        checkTimeWindow(cached.times, now / 1000, o.clockToleranceSeconds)
+        return cached.token
+      } catch (err) {
+        this.#cache.delete(token)
+        throw err
+      }
+    }
+    this.#cache.delete(token)
+    return undefined
+  }
+
+  /**
    * Verifies `token` and returns what it says.
    *
    * @throws {ResourceServerError} one subclass per failure; see the README's error table.
    */
   async verify (token: string): Promise<VerifiedToken> {
-    if (typeof token !== 'string' || token.length === 0) throw new TokenMalformedError('The token must be a non-empty string.')
+    const cached = this.verifyCached(token)
+    if (cached !== undefined) return cached
     const o = this.options
-    const cached = this.#cache.get(token)
-    if (cached !== undefined) {
-      const now = o.clock()
-      if (cached.keySet.isTrusted(cached.key, now)) {
-        try {
-          checkTimeWindow(cached.times, now / 1000, o.clockToleranceSeconds)
-          return cached.token
-        } catch (err) {
-          this.#cache.delete(token)
-          throw err
-        }
-      }
-      this.#cache.delete(token)
-    }
-
     const { header, payload } = decodeCompactJws(token, o.maxTokenBytes)
     const { alg, kid } = checkHeader(header, o.algorithms)
     const issuer = this.#issuerOf(payload)
