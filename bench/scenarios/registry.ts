@@ -40,15 +40,12 @@ export const THROUGHPUT: readonly ThroughputScenario[] = [
   { id: 'aws-repeat', row: '5', label: 'aws-jwt-verify in onRequest, repeated token', app: 'aws-jwt-verify', workload: 'repeat', group: 'repeat' },
   { id: 'aws-unique', row: '5', label: 'aws-jwt-verify in onRequest, unique tokens', app: 'aws-jwt-verify', workload: 'unique', group: 'unique' },
   { id: 'jwt-jwks-repeat', row: '6', label: 'fastify-jwt-jwks, repeated token', app: 'fastify-jwt-jwks', workload: 'repeat', group: 'repeat' },
-  { id: 'jwt-jwks-unique', row: '6', label: 'fastify-jwt-jwks, unique tokens', app: 'fastify-jwt-jwks', workload: 'unique', group: 'unique' }
-  // ROW 7 — PLACEHOLDER until example-gateway/ lands (the gateway issue). Add the 'gateway' app
-  // (see apps/index.ts; 'bare-proxy' is there), then enable these two rows; the runner forks
-  // `upstream` (the baseline app: the same handler) first and passes its origin as `context.upstream`:
-  // { id: 'proxy-bare', row: '7', label: 'bare @fastify/http-proxy, no auth (same bearer header)', app: 'bare-proxy', upstream: 'baseline', workload: 'repeat', group: 'proxy', noAuth: true },
-  // { id: 'proxy-gateway', row: '7', label: 'our gateway (auth + identity headers)', app: 'gateway', upstream: 'baseline', workload: 'repeat', group: 'proxy', ours: true },
+  { id: 'jwt-jwks-unique', row: '6', label: 'fastify-jwt-jwks, unique tokens', app: 'fastify-jwt-jwks', workload: 'unique', group: 'unique' },
+  // Row 7: the runner forks `upstream` (the baseline app: the same handler) first and passes its
+  // origin as `context.upstream`.
+  { id: 'proxy-bare', row: '7', label: 'bare @fastify/http-proxy, no auth (same bearer header)', app: 'bare-proxy', upstream: 'baseline', workload: 'repeat', group: 'proxy', noAuth: true },
+  { id: 'proxy-gateway', row: '7', label: 'our gateway (auth + identity headers)', app: 'gateway', upstream: 'baseline', workload: 'repeat', group: 'proxy', ours: true }
 ]
 
-/** Rows the table shows as not measured yet, with the reason. Remove row 7 once it is added above. */
-export const PENDING: ReadonlyArray<{ readonly row: string, readonly label: string, readonly reason: string }> = [
-  { row: '7', label: 'gateway vs bare @fastify/http-proxy', reason: 'placeholder: example-gateway/ is not benchmarked yet (see bench/scenarios/registry.ts)' }
-]
+/** Rows the table shows as not measured yet, with the reason. */
+export const PENDING: ReadonlyArray<{ readonly row: string, readonly label: string, readonly reason: string }> = []
