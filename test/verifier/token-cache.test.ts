@@ -108,3 +108,13 @@ t.test('remembers nothing when disabled', async (t) => {
   cache.delete('a')
   t.equal(cache.size, 0)
 })
+
+t.test('a token that shares only the signature never hits, and deleting it leaves the real one', async (t) => {
+  const cache = new TokenCache<{ n: number }>(10)
+  const value = { n: 1 }
+  cache.set('header.payload.signature', value, 60_000)
+  t.equal(cache.get('header.payload.signature'), value)
+  t.equal(cache.get('header.forged.signature'), undefined)
+  cache.delete('header.forged.signature')
+  t.equal(cache.get('header.payload.signature'), value)
+})
