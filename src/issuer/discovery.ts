@@ -5,17 +5,11 @@
  */
 import type { FastifyInstance, FastifyReply } from 'fastify'
 import type { JWK } from 'jose'
-import type { ResolvedConfig } from './config.js'
-import type { IssuerUrls } from './issuer-url.js'
-import type { KeyStore } from './key-store.js'
 import { methodNotAllowed } from './method-not-allowed.js'
+import type { IssuerRouteContext } from './route-context.js'
 
 /** What the discovery routes need from the issuer. */
-export interface DiscoveryContext {
-  readonly config: ResolvedConfig
-  readonly keys: KeyStore
-  readonly urls: () => IssuerUrls
-  readonly clock: () => number
+export interface DiscoveryContext extends IssuerRouteContext {
   /** `Cache-Control: max-age`, in seconds. */
   readonly maxAgeSeconds: number
 }

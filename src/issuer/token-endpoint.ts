@@ -7,20 +7,14 @@
  */
 import type { FastifyError, FastifyInstance, FastifyReply, FastifyRequest } from 'fastify'
 import { authenticateClient, grantScopes } from './client-auth.js'
-import type { ResolvedConfig } from './config.js'
-import type { IssuerUrls } from './issuer-url.js'
-import type { KeyStore } from './key-store.js'
 import { methodNotAllowed } from './method-not-allowed.js'
+import type { IssuerRouteContext } from './route-context.js'
 import { noStore, OAuthError, sendOAuthError } from './oauth-errors.js'
 import { mintAccessToken } from './token.js'
 import { readTokenRequest } from './token-request.js'
 
 /** What the token endpoint needs from the issuer. */
-export interface TokenEndpointContext {
-  readonly config: ResolvedConfig
-  readonly keys: KeyStore
-  readonly urls: () => IssuerUrls
-  readonly clock: () => number
+export interface TokenEndpointContext extends IssuerRouteContext {
   readonly bodyLimitBytes: number
 }
 
