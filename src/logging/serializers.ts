@@ -84,7 +84,9 @@ export interface LoggedRequest {
 /**
  * Log serializers for Fastify (`logger: { serializers }`) or pino. `req` logs what Fastify's
  * default does (method, URL, accept-version, host, remote address and port), with
- * credential-bearing URL parameters redacted. Fastify keeps its own `res` and `err`.
+ * credential-bearing URL parameters redacted; `source`, the upstream URL that
+ * @fastify/reply-from (and so @fastify/http-proxy) logs, is redacted the same way. Fastify keeps
+ * its own `res` and `err`.
  *
  * @example
  * ```ts
@@ -104,6 +106,9 @@ export const serializers = Object.freeze({
       remoteAddress: req.ip ?? req.socket?.remoteAddress,
       remotePort: req.socket?.remotePort
     }
+  },
+  source (source: unknown): unknown {
+    return typeof source === 'string' ? redactUrl(source) : source
   }
 })
 

@@ -45,6 +45,8 @@ t.test('serializes a raw IncomingMessage-like request as Fastify does', async (t
   t.same(serializers.req({ method: 'GET', url: '/x?code=1', headers: { host: 'api.example', 'accept-version': '2' }, socket: { remoteAddress: '10.0.0.1', remotePort: 5000 } }), {
     method: 'GET', url: '/x?code=[REDACTED]', version: '2', host: 'api.example', remoteAddress: '10.0.0.1', remotePort: 5000
   })
+  t.equal(serializers.source('http://127.0.0.1:3001/transactions?code=1'), 'http://127.0.0.1:3001/transactions?code=[REDACTED]', "the proxy's upstream URL")
+  t.equal(serializers.source(42), 42)
   t.same(serializers.req({}), { method: undefined, url: undefined, version: undefined, host: undefined, remoteAddress: undefined, remotePort: undefined })
 })
 

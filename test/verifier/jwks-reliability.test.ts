@@ -133,7 +133,8 @@ t.test('serves a 10-minute outage without a false refusal, and answers 503 only 
   }
   t.equal(firstRefusalAt, 25 * 60, 'the first refusal comes exactly at max age + stale window (25 min)')
   t.same([...outcomes.keys()].sort(), ['ERR_JWKS_UNAVAILABLE', 'ok'], 'and it is a 503, never a 401')
-  t.ok(f.verifier.jwksFetchCount < 40, `the failing endpoint was asked ${f.verifier.jwksFetchCount} times in 26 minutes, not once per request`)
+  // From minute 9 (refresh-ahead) to 26 the back-off allows about one attempt per 30 s.
+  t.ok(f.verifier.jwksFetchCount <= 45, `the failing endpoint was asked ${f.verifier.jwksFetchCount} times, not once per request (1,560)`)
 })
 
 /**
