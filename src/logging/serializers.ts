@@ -71,12 +71,18 @@ export interface LoggableRequest {
   socket?: { remoteAddress?: string, remotePort?: number }
 }
 
+/** A header repeated by the client arrives as a list; it is logged as one line, as sent. */
+function headerText (value: string | string[] | undefined): string | undefined {
+  return Array.isArray(value) ? value.join(', ') : value
+}
+
 /** The fields logged for a request: Fastify's default set, with the URL redacted. */
-export interface LoggedRequest {
+// A type, not an interface: Fastify's serializer type wants an index signature.
+export type LoggedRequest = {
   method: string | undefined
   url: string | undefined
-  version: string | string[] | undefined
-  host: string | string[] | undefined
+  version: string | undefined
+  host: string | undefined
   remoteAddress: string | undefined
   remotePort: number | undefined
 }
@@ -101,8 +107,8 @@ export const serializers = Object.freeze({
     return {
       method: req.method,
       url: typeof req.url === 'string' ? redactUrl(req.url) : undefined,
-      version: req.headers?.['accept-version'],
-      host: req.host ?? req.headers?.host,
+      version: headerText(req.headers?.['accept-version']),
+      host: req.host ?? headerText(req.headers?.host),
       remoteAddress: req.ip ?? req.socket?.remoteAddress,
       remotePort: req.socket?.remotePort
     }

@@ -113,6 +113,7 @@ export class RemoteKeySet {
    * Whether a token verified earlier with `entry` may still be trusted without a new lookup:
    * the key is still published and the set is usable (fresh, or stale within the window while
    * a background refresh runs or backs off). A refresh that no longer lists the key retires it.
+   * Like every lookup, it starts the background refresh when one is due.
    */
   isTrusted (entry: KeyEntry, now: number): boolean {
     return this.#usable(now) !== undefined && entry.live

@@ -47,6 +47,7 @@ t.test('serializes a raw IncomingMessage-like request as Fastify does', async (t
   })
   t.equal(serializers.source('http://127.0.0.1:3001/transactions?code=1'), 'http://127.0.0.1:3001/transactions?code=[REDACTED]', "the proxy's upstream URL")
   t.equal(serializers.source(42), 42)
+  t.equal(serializers.req({ headers: { 'accept-version': ['1', '2'] } }).version, '1, 2', 'a repeated header, as one line')
   t.same(serializers.req({}), { method: undefined, url: undefined, version: undefined, host: undefined, remoteAddress: undefined, remotePort: undefined })
 })
 
