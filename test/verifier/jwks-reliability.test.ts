@@ -80,8 +80,10 @@ t.test('keeps verifying across a JWKS server restart, and finds the key it publi
 })
 
 t.test('never makes a request wait on a hanging JWKS endpoint while stale keys are usable', async (t) => {
-  const f = await issuerFixture(t, { key: keyA, options: { jwksTimeoutMs: 5000 } })
+  // A long timeout: a request that waited on the refresh would settle only when it times out.
+  const f = await issuerFixture(t, { key: keyA, options: { jwksTimeoutMs: 20_000 } })
   const cached = await f.token({ jti: 'cached' })
+  const fresh = await Promise.all(Array.from({ length: 133 }, async (_, i) => await f.token({ jti: `fresh-${i}` })))
   await f.verifier.verify(cached)
   const held: ServerResponse[] = []
   let closed = false
@@ -92,7 +94,7 @@ t.test('never makes a request wait on a hanging JWKS endpoint while stale keys a
   f.clock.advance(9 * MINUTE)
   const results: Array<Promise<unknown>> = []
   for (let i = 0; i < 133; i++) {
-    results.push(f.verifier.verify(i % 2 === 0 ? cached : await f.token({ jti: `fresh-${i}` })))
+    results.push(f.verifier.verify(i % 2 === 0 ? cached : fresh[i] as string))
     f.clock.advance(1000)
   }
   const settled = await Promise.allSettled(results)
