@@ -18,3 +18,4 @@ export default fastifyResourceServer
 export type { ResourceServerOptions, AuthorizeHook } from './fastify/plugin.js'
 export type { RouteAuthOptions } from './fastify/route-config.js'
 export * from './verifier/index.js'
+export { redactUrl, redactLogMessage, serializers, CREDENTIAL_PARAMETERS, REDACTED, type LoggableRequest, type LoggedRequest } from './logging/serializers.js'
