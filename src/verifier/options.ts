@@ -60,6 +60,8 @@ export interface VerifierOptions {
   jwksMaxBytes?: number
   /** How many verified tokens are remembered. Default 10000; 0 turns the cache off. */
   tokenCacheMaxEntries?: number
+  /** Most heap the verified-token cache may hold, in bytes (estimated per token). Default 4194304 (4 MiB); 0 turns the cache off. */
+  tokenCacheMaxBytes?: number
   /** The current time in milliseconds since the epoch. Default `Date.now`. For tests. */
   clock?: () => number
 }
@@ -86,6 +88,7 @@ export interface ResolvedOptions {
   readonly jwksStaleIfErrorMs: number
   readonly jwksMaxBytes: number
   readonly tokenCacheMaxEntries: number
+  readonly tokenCacheMaxBytes: number
   readonly clock: () => number
 }
 
@@ -101,13 +104,15 @@ export const DEFAULTS = Object.freeze({
   jwksMaxAgeMs: 600_000,
   jwksStaleIfErrorMs: 900_000,
   jwksMaxBytes: 524_288,
-  tokenCacheMaxEntries: 10_000
+  tokenCacheMaxEntries: 10_000,
+  tokenCacheMaxBytes: 4_194_304
 })
 
 const VERIFIER_KEYS = new Set([
   'issuer', 'userPoolId', 'jwksUri', 'clientId', 'tokenUse', 'audience', 'algorithms',
   'clockToleranceSeconds', 'maxTokenLifetimeSeconds', 'maxTokenBytes', 'jwksTimeoutMs',
-  'jwksCooldownMs', 'jwksMaxAgeMs', 'jwksStaleIfErrorMs', 'jwksMaxBytes', 'tokenCacheMaxEntries', 'clock'
+  'jwksCooldownMs', 'jwksMaxAgeMs', 'jwksStaleIfErrorMs', 'jwksMaxBytes', 'tokenCacheMaxEntries', 'clock',
+  'tokenCacheMaxBytes'
 ])
 const ISSUER_KEYS = new Set(['issuer', 'jwksUri', 'clientId', 'tokenUse', 'audience'])
 
@@ -281,6 +286,7 @@ export function resolveOptions (options: VerifierOptions): ResolvedOptions {
     jwksStaleIfErrorMs: integer('jwksStaleIfErrorMs', options.jwksStaleIfErrorMs, DEFAULTS.jwksStaleIfErrorMs, 0, 86_400_000),
     jwksMaxBytes: integer('jwksMaxBytes', options.jwksMaxBytes, DEFAULTS.jwksMaxBytes, 1024, 16_777_216),
     tokenCacheMaxEntries: integer('tokenCacheMaxEntries', options.tokenCacheMaxEntries, DEFAULTS.tokenCacheMaxEntries, 0, 10_000_000),
+    tokenCacheMaxBytes: integer('tokenCacheMaxBytes', options.tokenCacheMaxBytes, DEFAULTS.tokenCacheMaxBytes, 0, 4_294_967_296),
     clock: options.clock ?? Date.now
   }
 }
