@@ -127,7 +127,7 @@ export class TokenVerifier {
     if (candidates.length === 0) {
       throw new AlgorithmKeyMismatchError(`The token's algorithm ${alg} does not fit the key it names.`)
     }
-    const key = await verifySignature(alg, signingInput, signature, candidates)
+    const key = await verifySignature(alg, signingInput, signature, candidates, o.verifyOnThreadpool)
 
     const now = o.clock()
     const times = checkTimeClaims(payload, now / 1000, o.clockToleranceSeconds, o.maxTokenLifetimeSeconds)
@@ -149,10 +149,11 @@ export class TokenVerifier {
   }
 }
 
-async function verifySignature (alg: VerifiedToken['alg'], signingInput: string, signature: Uint8Array, candidates: readonly KeyEntry[]): Promise<KeyEntry> {
+async function verifySignature (alg: VerifiedToken['alg'], signingInput: string, signature: Uint8Array, candidates: readonly KeyEntry[], onThreadpool: boolean): Promise<KeyEntry> {
   for (const entry of candidates) {
     // A published key OpenSSL refuses (null) is a bad signature, not a crash: try the next key.
-    if (await SignatureKey.of(entry.jwk)?.verify(alg, signingInput, signature) === true) return entry
+    const key = SignatureKey.of(entry.jwk)
+    if (key !== null && (onThreadpool ? await key.verify(alg, signingInput, signature) : key.verifySync(alg, signingInput, signature))) return entry
   }
   throw new SignatureInvalidError()
 }

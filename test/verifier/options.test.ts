@@ -37,6 +37,7 @@ t.test('applies the documented defaults', async (t) => {
   t.equal(o.jwksMaxBytes, 524_288)
   t.equal(o.tokenCacheMaxEntries, 10_000)
   t.equal(o.tokenCacheMaxBytes, 4_194_304)
+  t.equal(o.verifyOnThreadpool, true)
   t.equal(o.clock, Date.now)
   t.same({ ...DEFAULTS }, {
     tokenUse: 'access',
@@ -50,7 +51,8 @@ t.test('applies the documented defaults', async (t) => {
     jwksStaleIfErrorMs: 900_000,
     jwksMaxBytes: 524_288,
     tokenCacheMaxEntries: 10_000,
-    tokenCacheMaxBytes: 4_194_304
+    tokenCacheMaxBytes: 4_194_304,
+    verifyOnThreadpool: true
   })
 })
 
@@ -71,6 +73,7 @@ t.test('keeps every option it is given', async (t) => {
     jwksMaxBytes: 1024,
     tokenCacheMaxEntries: 0,
     tokenCacheMaxBytes: 0,
+    verifyOnThreadpool: false,
     clock
   })
   const issuer = o.issuers.get(ISS)
@@ -80,6 +83,7 @@ t.test('keeps every option it is given', async (t) => {
   t.same([o.clockToleranceSeconds, o.maxTokenLifetimeSeconds, o.maxTokenBytes, o.jwksTimeoutMs, o.jwksCooldownMs, o.jwksMaxAgeMs, o.jwksStaleIfErrorMs, o.jwksMaxBytes, o.tokenCacheMaxEntries],
     [0, 3600, 4096, 100, 0, 1000, 0, 1024, 0])
   t.equal(o.tokenCacheMaxBytes, 0)
+  t.equal(o.verifyOnThreadpool, false)
   t.equal(o.clock, clock)
 })
 
@@ -266,6 +270,14 @@ t.test('checks every numeric option is an integer inside its range', async (t) =
       const err = rejectsOption(t, { ...base, [name]: bad }, name, `${name} ${String(bad)}`)
       t.match(err.message, new RegExp(`from ${min} to ${max}`))
     }
+  }
+})
+
+t.test('takes verifyOnThreadpool as a boolean only', async (t) => {
+  t.equal(resolveOptions({ ...base, verifyOnThreadpool: false }).verifyOnThreadpool, false)
+  for (const bad of [0, 1, 'true', null, {}]) {
+    const err = rejectsOption(t, { ...base, verifyOnThreadpool: bad }, 'verifyOnThreadpool', `verifyOnThreadpool ${String(bad)}`)
+    t.match(err.message, /must be true or false/)
   }
 })
 

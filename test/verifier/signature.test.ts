@@ -42,3 +42,19 @@ t.test('treats an error from OpenSSL as a bad signature, never a throw', async (
   // Ed25519 takes no separate digest: OpenSSL refuses RS256's sha256 with an error.
   t.equal(await (SignatureKey.of(jwk) as SignatureKey).verify('RS256', signingInput, signature), false)
 })
+
+t.test('gives the same answers on the event loop as on the threadpool', async (t) => {
+  for (const alg of ['RS256', 'PS256', 'ES256', 'EdDSA'] as const) {
+    const { jwk, signingInput, signature } = await parts(alg)
+    const key = SignatureKey.of(jwk) as SignatureKey
+    for (const [label, input, sig] of [
+      ['genuine', signingInput, signature],
+      ['another input', `${signingInput}x`, signature],
+      ['one byte short', signingInput, signature.subarray(1)]
+    ] as const) {
+      t.equal(key.verifySync(alg, input, sig), await key.verify(alg, input, sig), `${alg} ${label}`)
+    }
+  }
+  const { jwk, signingInput, signature } = await parts('EdDSA')
+  t.equal((SignatureKey.of(jwk) as SignatureKey).verifySync('RS256', signingInput, signature), false, "OpenSSL's error is a bad signature")
+})
