@@ -69,6 +69,14 @@ export interface VerifierOptions {
   jwksMaxBytes?: number
   /** How many verified tokens are remembered. Default 10000; 0 turns the cache off. */
   tokenCacheMaxEntries?: number
+  /** Most heap the verified-token cache may hold, in bytes (estimated per token). Default 4194304 (4 MiB); 0 turns the cache off. */
+  tokenCacheMaxBytes?: number
+  /**
+   * Check signatures on libuv's threadpool (crypto.verify's callback form), so other cores share
+   * the work. Default true. `false` checks them on the event loop: less CPU per token, better on a
+   * single-core host.
+   */
+  verifyOnThreadpool?: boolean
   /** The current time in milliseconds since the epoch. Default `Date.now`. For tests. */
   clock?: () => number
 }
@@ -95,6 +103,8 @@ export interface ResolvedOptions {
   readonly jwksStaleIfErrorMs: number
   readonly jwksMaxBytes: number
   readonly tokenCacheMaxEntries: number
+  readonly tokenCacheMaxBytes: number
+  readonly verifyOnThreadpool: boolean
   readonly clock: () => number
 }
 
@@ -110,13 +120,16 @@ export const DEFAULTS = Object.freeze({
   jwksMaxAgeMs: 600_000,
   jwksStaleIfErrorMs: 900_000,
   jwksMaxBytes: 524_288,
-  tokenCacheMaxEntries: 10_000
+  tokenCacheMaxEntries: 10_000,
+  tokenCacheMaxBytes: 4_194_304,
+  verifyOnThreadpool: true
 })
 
 const VERIFIER_KEYS = new Set([
   'issuer', 'userPoolId', 'jwksUri', 'clientId', 'tokenUse', 'audience', 'algorithms',
   'clockToleranceSeconds', 'maxTokenLifetimeSeconds', 'maxTokenBytes', 'jwksTimeoutMs',
-  'jwksCooldownMs', 'jwksMaxAgeMs', 'jwksStaleIfErrorMs', 'jwksMaxBytes', 'tokenCacheMaxEntries', 'clock'
+  'jwksCooldownMs', 'jwksMaxAgeMs', 'jwksStaleIfErrorMs', 'jwksMaxBytes', 'tokenCacheMaxEntries', 'clock',
+  'tokenCacheMaxBytes', 'verifyOnThreadpool'
 ])
 const ISSUER_KEYS = new Set(['issuer', 'jwksUri', 'clientId', 'tokenUse', 'audience'])
 
@@ -132,6 +145,12 @@ function integer (name: string, value: unknown, fallback: number, min: number, m
   if (typeof value !== 'number' || !Number.isInteger(value) || value < min || value > max) {
     throw new OptionError(name, `must be an integer from ${min} to ${max} (got ${describe(value)})`)
   }
+  return value
+}
+
+function flag (name: string, value: unknown, fallback: boolean): boolean {
+  if (value === undefined) return fallback
+  if (typeof value !== 'boolean') throw new OptionError(name, `must be true or false (got ${describe(value)})`)
   return value
 }
 
@@ -336,6 +355,8 @@ export function resolveOptions (options: VerifierOptions): ResolvedOptions {
     jwksStaleIfErrorMs: integer('jwksStaleIfErrorMs', options.jwksStaleIfErrorMs, DEFAULTS.jwksStaleIfErrorMs, 0, 86_400_000),
     jwksMaxBytes: integer('jwksMaxBytes', options.jwksMaxBytes, DEFAULTS.jwksMaxBytes, 1024, 16_777_216),
     tokenCacheMaxEntries: integer('tokenCacheMaxEntries', options.tokenCacheMaxEntries, DEFAULTS.tokenCacheMaxEntries, 0, 10_000_000),
+    tokenCacheMaxBytes: integer('tokenCacheMaxBytes', options.tokenCacheMaxBytes, DEFAULTS.tokenCacheMaxBytes, 0, 4_294_967_296),
+    verifyOnThreadpool: flag('verifyOnThreadpool', options.verifyOnThreadpool, DEFAULTS.verifyOnThreadpool),
     clock: options.clock ?? Date.now
   }
 }

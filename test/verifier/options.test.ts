@@ -36,6 +36,8 @@ t.test('applies the documented defaults', async (t) => {
   t.equal(o.jwksStaleIfErrorMs, 900_000)
   t.equal(o.jwksMaxBytes, 524_288)
   t.equal(o.tokenCacheMaxEntries, 10_000)
+  t.equal(o.tokenCacheMaxBytes, 4_194_304)
+  t.equal(o.verifyOnThreadpool, true)
   t.equal(o.clock, Date.now)
   t.same({ ...DEFAULTS }, {
     tokenUse: 'access',
@@ -48,7 +50,9 @@ t.test('applies the documented defaults', async (t) => {
     jwksMaxAgeMs: 600_000,
     jwksStaleIfErrorMs: 900_000,
     jwksMaxBytes: 524_288,
-    tokenCacheMaxEntries: 10_000
+    tokenCacheMaxEntries: 10_000,
+    tokenCacheMaxBytes: 4_194_304,
+    verifyOnThreadpool: true
   })
 })
 
@@ -68,6 +72,8 @@ t.test('keeps every option it is given', async (t) => {
     jwksStaleIfErrorMs: 0,
     jwksMaxBytes: 1024,
     tokenCacheMaxEntries: 0,
+    tokenCacheMaxBytes: 0,
+    verifyOnThreadpool: false,
     clock
   })
   const issuer = o.issuers.get(ISS)
@@ -76,6 +82,8 @@ t.test('keeps every option it is given', async (t) => {
   t.same([...o.algorithms], ['RS256', 'ES256'])
   t.same([o.clockToleranceSeconds, o.maxTokenLifetimeSeconds, o.maxTokenBytes, o.jwksTimeoutMs, o.jwksCooldownMs, o.jwksMaxAgeMs, o.jwksStaleIfErrorMs, o.jwksMaxBytes, o.tokenCacheMaxEntries],
     [0, 3600, 4096, 100, 1000, 10_000, 0, 1024, 0])
+  t.equal(o.tokenCacheMaxBytes, 0)
+  t.equal(o.verifyOnThreadpool, false)
   t.equal(o.clock, clock)
 })
 
@@ -251,7 +259,8 @@ t.test('checks every numeric option is an integer inside its range', async (t) =
     ['jwksMaxAgeMs', 10_000, 86_400_000],
     ['jwksStaleIfErrorMs', 0, 86_400_000],
     ['jwksMaxBytes', 1024, 16_777_216],
-    ['tokenCacheMaxEntries', 0, 10_000_000]
+    ['tokenCacheMaxEntries', 0, 10_000_000],
+    ['tokenCacheMaxBytes', 0, 4_294_967_296]
   ]
   for (const [name, min, max] of ranges) {
     const o = resolveOptions({ ...base, [name]: min }) as unknown as Record<string, unknown>
@@ -261,6 +270,14 @@ t.test('checks every numeric option is an integer inside its range', async (t) =
       const err = rejectsOption(t, { ...base, [name]: bad }, name, `${name} ${String(bad)}`)
       t.match(err.message, new RegExp(`from ${min} to ${max}`))
     }
+  }
+})
+
+t.test('takes verifyOnThreadpool as a boolean only', async (t) => {
+  t.equal(resolveOptions({ ...base, verifyOnThreadpool: false }).verifyOnThreadpool, false)
+  for (const bad of [0, 1, 'true', null, {}]) {
+    const err = rejectsOption(t, { ...base, verifyOnThreadpool: bad }, 'verifyOnThreadpool', `verifyOnThreadpool ${String(bad)}`)
+    t.match(err.message, /must be true or false/)
   }
 })
 
