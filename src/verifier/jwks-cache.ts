@@ -12,33 +12,20 @@
  * - a failed fetch is not a missing key: it backs off exponentially, never starts the cooldown,
  *   and a `kid` that could not be looked up is {@link KeyLookupUnavailableError} (503), not 401.
  */
-import { importJWK, type CryptoKey } from 'jose'
-import type { Algorithm } from './algorithms.js'
 import { JwksUnavailableError, KeyLookupUnavailableError, KeyNotFoundError } from './errors.js'
 import { fetchJwks, JwksFetchError } from './jwks-fetch.js'
 import type { Jwk } from './jwk.js'
 
-/** A key of the set, with its imports memoized per algorithm. */
+/** A key of the set. Its node:crypto import is memoized on `jwk` (see signature.ts). */
 export class KeyEntry {
   /** False once a refresh no longer lists this key: tokens it signed stop being trusted. */
   live = true
-  readonly #imported = new Map<Algorithm, Promise<CryptoKey>>()
   readonly fingerprint: string
 
   constructor (readonly jwk: Jwk) {
     // JSON keeps the members apart: a joined string would let `alg` or `kid` text shift one
     // member into the next, and two different keys could share a fingerprint.
     this.fingerprint = JSON.stringify([jwk.kty, jwk.alg, jwk.crv, jwk.n, jwk.e, jwk.x, jwk.y])
-  }
-
-  /** The key imported for `alg`, imported once. */
-  key (alg: Algorithm): Promise<CryptoKey> {
-    let imported = this.#imported.get(alg)
-    if (imported === undefined) {
-      imported = importJWK({ ...this.jwk, ext: false }, alg) as Promise<CryptoKey>
-      this.#imported.set(alg, imported)
-    }
-    return imported
   }
 }
 

@@ -361,16 +361,6 @@ t.test('trusts nothing before the first fetch', async (t) => {
   t.equal(set.fetchCount, 0)
 })
 
-t.test('imports a key once per algorithm', async (t) => {
-  const entry = new KeyEntry(keyA.jwk as Jwk)
-  const first = entry.key('RS256')
-  t.equal(entry.key('RS256'), first, 'the same promise')
-  t.not(entry.key('PS256'), first, 'another algorithm is another import')
-  t.equal((await first).algorithm.name, 'RSASSA-PKCS1-v1_5')
-  t.equal((await entry.key('PS256')).algorithm.name, 'RSA-PSS')
-  t.equal((await first).extractable, false)
-})
-
 t.test('reports the cause of a failed fetch in ERR_JWKS_UNAVAILABLE', async (t) => {
   const clock = manualClock()
   const server = await startJwksServer([])
