@@ -22,6 +22,10 @@ app.get('/typed', { config: { auth: { scopes: ['transactions/get'], anyGroups: [
 })
 
 app.get('/public', { config: { auth: false } }, async () => 'ok')
+app.get('/claims', { config: { auth: { claims: { 'realm_access.roles': 'admin', level: 3, email_verified: true }, anyClaims: { permissions: ['a', 'b'] } } } }, async () => 'ok')
+app.get('/claims-hook', { preHandler: app.authorize({ claims: { '["https://example.com/roles"]': ['editor'] } }) }, async () => 'ok')
+// @ts-expect-error a claim value is a string, number or boolean
+app.get('/wrong-claim', { config: { auth: { claims: { tenant: null } } } }, async () => 'no')
 app.get('/hooks', { preHandler: app.requireScopes('a/b', 'c/d'), onRequest: app.authorize({ anyScopes: ['x/y'] }) }, async () => 'ok')
 
 // @ts-expect-error tokenUse is 'access' or 'id'
