@@ -1,6 +1,6 @@
 // Compile-only type tests: `npm run typecheck` fails if the public types drift. Never executed.
 import Fastify from 'fastify'
-import resourceServer, { type ResourceServerOptions, type VerifiedToken } from '../../src/index.js'
+import resourceServer, { type OAuth2SecurityScheme, type OpenApiOptions, type ResourceServerOptions, type VerifiedToken } from '../../src/index.js'
 
 const app = Fastify()
 const options: ResourceServerOptions = { userPoolId: 'eu-west-1_AbC123', clientId: ['a', 'b'], tokenUse: 'access', realm: 'api' }
@@ -37,3 +37,12 @@ app.get('/wrong-auth', async (request) => { const s: string = request.auth; retu
 // @ts-expect-error an unknown algorithm
 const badAlg: ResourceServerOptions = { issuer: 'https://x', clientId: null, algorithms: ['HS256'] }
 void badAlg
+
+const openapi: OpenApiOptions = { cognitoDomain: 'my-app', authorizationUrl: null, scopes: { 'transactions/get': 'Read transactions' } }
+void app.register(resourceServer, { ...options, openapi })
+const schemes: Record<string, OAuth2SecurityScheme> = app.openapiSecuritySchemes
+const tokenUrl: string | undefined = schemes.oauth2?.flows.clientCredentials.tokenUrl
+void tokenUrl
+// @ts-expect-error authorizationUrl is a URL string or null
+const badOpenApi: OpenApiOptions = { tokenUrl: 'https://x', authorizationUrl: 1 }
+void badOpenApi
