@@ -76,19 +76,24 @@ function holds (claim: unknown, value: ClaimValue): boolean {
   return claim === value || (Array.isArray(claim) && claim.includes(value))
 }
 
+// Both checks run per request: indexed loops, no closures, each path walked once.
+
 /** The first requirement of `needs` that `claims` does not meet, or `undefined` when all are met. */
 export function firstUnmetClaim (claims: unknown, needs: readonly CompiledClaim[]): CompiledClaim | undefined {
-  for (const need of needs) {
+  for (let i = 0; i < needs.length; i++) {
+    const need = needs[i] as CompiledClaim
     const claim = claimAt(claims, need.names)
-    for (const value of need.values) if (!holds(claim, value)) return need
+    for (let j = 0; j < need.values.length; j++) if (!holds(claim, need.values[j] as ClaimValue)) return need
   }
   return undefined
 }
 
 /** Whether `claims` meets at least one path–value pair of `needs`. */
 export function meetsAnyClaim (claims: unknown, needs: readonly CompiledClaim[]): boolean {
-  return needs.some((need) => {
+  for (let i = 0; i < needs.length; i++) {
+    const need = needs[i] as CompiledClaim
     const claim = claimAt(claims, need.names)
-    return need.values.some((value) => holds(claim, value))
-  })
+    for (let j = 0; j < need.values.length; j++) if (holds(claim, need.values[j] as ClaimValue)) return true
+  }
+  return false
 }
