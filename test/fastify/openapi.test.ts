@@ -5,6 +5,7 @@ import { Validator } from '@seriousme/openapi-schema-validator'
 import { fastifyResourceServer, type ResourceServerOptions } from '../../src/index.js'
 import { MAX_ALTERNATIVES, REQUIREMENTS_EXTENSION } from '../../src/fastify/openapi.js'
 import { bearer, harness } from '../helpers/fastify-app.js'
+import { basic, CLIENTS, postToken, startIssuer } from '../helpers/issuer-fixtures.js'
 
 const AUTH = { userPoolId: 'eu-west-1_AbC123', clientId: 'client-abc' }
 const OPENAPI = { cognitoDomain: 'my-app', scopes: { 'transactions/get': 'Read transactions' } }
@@ -192,4 +193,23 @@ t.test('starts without @fastify/swagger, for other generators that read route sc
   app.get('/x', { config: { auth: { scopes: 'a' } } }, async () => 'ok')
   await app.ready()
   t.same((seen as { schema: { security: unknown } }).schema.security, [{ oauth2: ['a'] }])
+})
+
+t.test('a client that follows the document gets in: its token URL and scopes work against the local issuer', async (t) => {
+  const issuer = await startIssuer(t)
+  const { urls } = issuer.issuer
+  const { app, doc } = await documented(t, (app) => {
+    app.post('/transactions', { config: { auth: { scopes: 'transactions/post' } } }, async (request) => ({ by: request.auth?.clientId }))
+  }, { userPoolId: undefined, issuer: urls.issuer, clientId: null, openapi: { cognitoDomain: new URL(urls.tokenEndpoint).origin } })
+  const flow = doc.components.securitySchemes.oauth2.flows.clientCredentials
+  t.equal(flow.tokenUrl, urls.tokenEndpoint)
+  const [requirement] = doc.paths['/transactions'].post.security
+  const answer = await postToken(flow.tokenUrl, {
+    form: { grant_type: 'client_credentials', scope: requirement.oauth2.join(' ') },
+    authorization: basic(CLIENTS.poster.clientId, CLIENTS.poster.secret)
+  })
+  t.equal(answer.status, 200)
+  const res = await app.inject({ method: 'POST', url: '/transactions', headers: bearer(answer.body.access_token) })
+  t.equal(res.statusCode, 200)
+  t.same(res.json(), { by: CLIENTS.poster.clientId })
 })
