@@ -41,6 +41,7 @@ function shown (value: unknown): string {
   if (typeof value === 'string') return JSON.stringify(value)
   if (Array.isArray(value)) return `[${value.map(shown).join(', ')}]`
   if (typeof value === 'function') return 'a function'
+  if (typeof value === 'bigint') return `${value}n`
   return value === null || typeof value !== 'object' ? String(value) : 'an object'
 }
 

@@ -25,7 +25,7 @@ t.test('compiles each path once, with its values as a frozen list', async (t) =>
 t.test('refuses a value that is not a string, finite number or boolean, naming the path and the value', async (t) => {
   const cases: Array<[unknown, string]> = [
     [null, 'null'], [[], '[]'], ['', '""'], [Number.NaN, 'NaN'], [Infinity, 'Infinity'], [{ a: 1 }, 'an object'],
-    [['admin', null], '["admin", null]'], [[['a']], '[["a"]]'], [() => 1, 'a function'], [undefined, 'undefined']
+    [['admin', null], '["admin", null]'], [[['a']], '[["a"]]'], [() => 1, 'a function'], [undefined, 'undefined'], [7n, '7n']
   ]
   for (const [value, shown] of cases) {
     const err = throwsWith(t, () => all({ 'realm_access.roles': value }), OptionError, 'ERR_INVALID_OPTION', shown)
