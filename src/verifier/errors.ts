@@ -182,10 +182,19 @@ export class InsufficientClaimError extends ForbiddenError {
  * The token is not known to be bad, so an HTTP edge answers 503, not 401.
  */
 export class JwksUnavailableError extends ResourceServerError {
-  readonly code = 'ERR_JWKS_UNAVAILABLE'
+  readonly code: string = 'ERR_JWKS_UNAVAILABLE'
   readonly kind = 'unavailable' as const
   /** Milliseconds until the next fetch attempt, for `Retry-After`. */
   constructor (message: string, readonly retryAfterMs: number) { super(message) }
+}
+
+/**
+ * The token's `kid` is not among the keys in hand, and the issuer's JWKS cannot be fetched to
+ * look for it (a failed download, or its back-off). The key may well be new, so this is a 503
+ * with `Retry-After`, not a 401: a failed fetch is not a missing key.
+ */
+export class KeyLookupUnavailableError extends JwksUnavailableError {
+  override readonly code = 'ERR_KEY_LOOKUP_UNAVAILABLE'
 }
 
 /** Every code above, for documentation tests and exhaustive switches. */
@@ -212,6 +221,7 @@ export const ERROR_CODES = [
   'ERR_INSUFFICIENT_SCOPE',
   'ERR_INSUFFICIENT_GROUP',
   'ERR_JWKS_UNAVAILABLE',
+  'ERR_KEY_LOOKUP_UNAVAILABLE',
   'ERR_INSUFFICIENT_CLAIM'
 ] as const
 

@@ -1,6 +1,6 @@
 // Compile-only type tests: `npm run typecheck` fails if the public types drift. Never executed.
 import Fastify from 'fastify'
-import resourceServer, { type OAuth2SecurityScheme, type OpenApiOptions, type ResourceServerOptions, type VerifiedToken } from '../../src/index.js'
+import resourceServer, { redactLogMessage, redactUrl, serializers, type OAuth2SecurityScheme, type OpenApiOptions, type ResourceServerOptions, type VerifiedToken } from '../../src/index.js'
 
 const app = Fastify()
 const options: ResourceServerOptions = { userPoolId: 'eu-west-1_AbC123', clientId: ['a', 'b'], tokenUse: 'access', realm: 'api' }
@@ -37,6 +37,12 @@ app.get('/wrong-auth', async (request) => { const s: string = request.auth; retu
 // @ts-expect-error an unknown algorithm
 const badAlg: ResourceServerOptions = { issuer: 'https://x', clientId: null, algorithms: ['HS256'] }
 void badAlg
+
+// The logging helpers fit Fastify's logger options as the README shows them.
+const logged = Fastify({ logger: { serializers, hooks: { logMethod: redactLogMessage } } })
+void logged.register(resourceServer, options)
+const redacted: string = redactUrl('/x?code=1')
+void redacted
 
 const openapi: OpenApiOptions = { cognitoDomain: 'my-app', authorizationUrl: null, scopes: { 'transactions/get': 'Read transactions' } }
 void app.register(resourceServer, { ...options, openapi })
