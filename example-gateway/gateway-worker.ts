@@ -3,7 +3,7 @@
  * shared port, reports the port to the primary, and closes cleanly on SIGTERM.
  */
 import type { AddressInfo } from 'node:net'
-import { buildGateway } from './gateway.js'
+import { buildGateway } from '../src/gateway/gateway.js'
 import type { WorkerSpec } from './cluster.js'
 
 const spec = JSON.parse(process.env.GATEWAY_WORKER_SPEC as string) as WorkerSpec & { port: number, host: string }

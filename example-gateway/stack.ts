@@ -6,9 +6,9 @@
 import { addClient, addResourceServer, createConfig, createIssuer, type IssuerInstance } from '../src/issuer/index.js'
 import type { FastifyInstance } from 'fastify'
 import type { AddressInfo } from 'node:net'
-import type { GatewayConfig } from './config.js'
+import type { GatewayConfig } from '../src/gateway/config.js'
 import { startGatewayWorkers, type GatewayWorkers } from './cluster.js'
-import { buildGateway, type GatewayOptions } from './gateway.js'
+import { buildGateway, type GatewayOptions } from '../src/gateway/gateway.js'
 import { buildTransactionsService } from './transactions-service.js'
 
 /** Ports and sizes of the demo stack. Port 0 picks a free port. */

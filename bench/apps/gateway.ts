@@ -1,6 +1,6 @@
 // Row 7: the example gateway (auth, per-method scopes, identity headers, path safety) in front of
 // the same upstream as the bare proxy.
-import { buildGateway } from '../../example-gateway/gateway.js'
+import { buildGateway } from '../../src/gateway/gateway.js'
 import { CLIENT_ID, ISSUER, ROUTE } from '../identity.js'
 import type { AppBuilder } from './app.js'
 
