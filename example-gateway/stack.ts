@@ -9,6 +9,7 @@ import type { AddressInfo } from 'node:net'
 import type { GatewayConfig } from '../src/gateway/config.js'
 import { startGatewayWorkers, type GatewayWorkers } from './cluster.js'
 import { buildGateway, type GatewayOptions } from '../src/gateway/gateway.js'
+import { listenOrExplain } from '../src/gateway/listen.js'
 import { buildTransactionsService } from './transactions-service.js'
 
 /** Ports and sizes of the demo stack. Port 0 picks a free port. */
@@ -73,13 +74,13 @@ export async function startDemoStack (options: StackOptions = {}): Promise<DemoS
   }
   try {
     const issuer: IssuerInstance = await createIssuer({ config, logger: o.logger })
-    await issuer.listen({ port: o.issuerPort, host: HOST })
+    await listenOrExplain(issuer, { port: o.issuerPort, host: HOST }, 'ISSUER_PORT')
     started.push(issuer)
     const urls = issuer.issuer.urls
     const auth = { issuer: urls.issuer, clientId: [full.clientId, readOnly.clientId] }
 
     const upstream = await buildTransactionsService({ auth, fastify: { logger: o.logger } })
-    await upstream.listen({ port: o.upstreamPort, host: HOST })
+    await listenOrExplain(upstream, { port: o.upstreamPort, host: HOST }, 'UPSTREAM_PORT')
     started.push(upstream)
     const upstreamUrl = `http://${HOST}:${port(upstream)}`
 
@@ -94,7 +95,7 @@ export async function startDemoStack (options: StackOptions = {}): Promise<DemoS
       gatewayPort = workers.port
     } else {
       const gateway = await buildGateway(gatewayOptions)
-      await gateway.listen({ port: o.gatewayPort, host: HOST })
+      await listenOrExplain(gateway, { port: o.gatewayPort, host: HOST }, 'GATEWAY_PORT')
       started.push(gateway)
       gatewayPort = port(gateway)
     }
