@@ -90,7 +90,7 @@ export async function runGatewayCli (argv: readonly string[], env: NodeJS.Proces
     const app = await buildGateway({ config, fastify: { logger: { level: config.logLevel } } })
     if (values.check) {
       await app.close()
-      io.out(`${values.config}: the configuration is valid (${config.routes.length} route${config.routes.length === 1 ? '' : 's'})`)
+      io.out(`${values.config}: the configuration is valid (routes: ${config.routes.length})`)
       return 0
     }
     try {

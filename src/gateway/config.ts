@@ -215,7 +215,8 @@ export function resolveGatewayConfig (config: GatewayConfig): ResolvedGatewayCon
     stripHeaders,
     stripQueryParams,
     upstreamTimeoutMs: timeout,
-    rateLimit,
+    // A route's own rules need the limiter even without a rateLimit section: memory, fail open.
+    rateLimit: rateLimit ?? (routes.some((route) => route.rateLimits.size > 0) ? resolveRateLimitConfig({}) : undefined),
     auth: config.auth,
     listen: resolveListen(config.listen),
     logLevel

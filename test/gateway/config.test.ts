@@ -35,6 +35,7 @@ t.test('rate limits resolve per route and method: HEAD follows GET, the rest tak
 t.test('a mistake names the bad value', async (t) => {
   t.throws(() => resolveGatewayConfig({ routes: [{ ...route, upstream: 'ftp://x' }] }), /"ftp:\/\/x"/)
   t.throws(() => resolveGatewayConfig({ routes: [route], rateLimit: { perClient: { max: 1.5, windowMs: 1000 } } }), /got 1\.5/)
+  t.throws(() => resolveGatewayConfig({ routes: [{ ...route, prefix: undefined as unknown as string }] }), /got undefined/)
 })
 
 t.test('every mistake throws a TypeError naming the field', async (t) => {

@@ -4,7 +4,7 @@ import { decodeIdentityList, decodeIdentityValue } from '../../src/gateway/heade
 import { makeKey } from '../helpers/keys.js'
 import { startJwksServer } from '../helpers/jwks-server.js'
 import { rawRequest } from '../helpers/raw-http.js'
-import { gatewayFixture } from './gateway-fixture.js'
+import { gatewayFixture } from '../helpers/gateway-fixture.js'
 
 async function stack (t: Parameters<typeof gatewayFixture>[0], upstreamTimeoutMs = 2000) {
   return await gatewayFixture(t, { upstreamTimeoutMs })

@@ -1,26 +1,29 @@
 // A gateway in front of a recording upstream, with its JWKS server and a token factory.
 import type { AddressInfo } from 'node:net'
+import type { FastifyServerOptions } from 'fastify'
 import { buildGateway } from '../../src/gateway/gateway.js'
-import type { GatewayConfig } from '../../src/gateway/config.js'
+import type { GatewayConfig, GatewayRoute } from '../../src/gateway/config.js'
 import type { ResourceServerOptions } from '../../src/index.js'
-import { accessClaims, makeKey, NOW_S, sign } from '../helpers/keys.js'
-import { manualClock, startJwksServer } from '../helpers/jwks-server.js'
-import { startRecordingUpstream } from '../helpers/recording-upstream.js'
+import { accessClaims, makeKey, NOW_S, sign } from './keys.js'
+import { manualClock, startJwksServer } from './jwks-server.js'
+import { startRecordingUpstream } from './recording-upstream.js'
 
 export const TX_METHODS = { GET: ['transactions/get'], POST: ['transactions/post'] }
 
 export async function gatewayFixture (
   t: { teardown: (fn: () => Promise<void>) => void },
-  config: Partial<GatewayConfig> & { upstreamTimeoutMs?: number } = {},
-  auth: Partial<ResourceServerOptions> = {}
+  { route, ...config }: Partial<GatewayConfig> & { route?: Partial<GatewayRoute> } = {},
+  auth: Partial<ResourceServerOptions> = {},
+  fastify: FastifyServerOptions = {}
 ) {
   const key = await makeKey()
   const jwks = await startJwksServer([key.jwk])
   const upstream = await startRecordingUpstream()
   const clock = manualClock(NOW_S * 1000 + 1000)
   const gateway = await buildGateway({
-    config: { routes: [{ prefix: '/transactions', upstream: upstream.url, methods: TX_METHODS }], upstreamTimeoutMs: 2000, ...config } as GatewayConfig,
-    auth: { issuer: jwks.issuer, clientId: ['client-abc'], clock: clock.now, jwksMaxAgeMs: 60_000, ...auth }
+    config: { routes: [{ prefix: '/transactions', upstream: upstream.url, methods: TX_METHODS, ...route }], upstreamTimeoutMs: 2000, ...config },
+    auth: { issuer: jwks.issuer, clientId: ['client-abc'], clock: clock.now, jwksMaxAgeMs: 60_000, ...auth },
+    fastify
   })
   await gateway.listen({ port: 0, host: '127.0.0.1' })
   t.teardown(async () => { await gateway.close(); await upstream.close(); await jwks.close() })
