@@ -92,8 +92,7 @@ export async function registerRateLimits (app: FastifyInstance, config: Resolved
     const refusals = limiterFor('refused', config.unauthenticated, (request) => `address:${normalizeIP(request.ip)}`)
     // A refusal is decided by the token check before any route runs; it is counted, and turned
     // into a 429 when over the limit, just before it is sent.
-    app.addHook('onSend', async (request, reply, payload) => {
-      if (request.auth !== null || !REFUSED.has(reply.statusCode)) return payload
+    const refused = async (request: FastifyRequest, reply: FastifyReply, payload: unknown): Promise<unknown> => {
       const result = await run(refusals, request)
       if (result === undefined) return payload
       limitHeaders(reply, result)
@@ -102,6 +101,11 @@ export async function registerRateLimits (app: FastifyInstance, config: Resolved
       reply.removeHeader('www-authenticate')
       reply.removeHeader('content-length')
       return JSON.stringify(tooManyBody(result))
+    }
+    // Callback style: every answer passes here, and all but refusals leave at once, promise-free.
+    app.addHook('onSend', (request, reply, payload, done) => {
+      if (request.auth !== null || !REFUSED.has(reply.statusCode)) return done(null, payload)
+      void refused(request, reply, payload).then((out) => { done(null, out) })
     })
   }
 
