@@ -42,6 +42,8 @@ export interface DemoStack {
 
 export const STACK_DEFAULTS = Object.freeze({ issuerPort: 9000, upstreamPort: 9001, gatewayPort: 8080, workers: 1 })
 const HOST = '127.0.0.1'
+/** The demo gateway's limits: per client, and per address for refusals (in memory; see the README for Redis). */
+export const DEMO_RATE_LIMIT = Object.freeze({ perClient: { max: 600, windowMs: 60_000 }, unauthenticated: { max: 120, windowMs: 60_000 } })
 
 function port (server: FastifyInstance): number {
   return (server.server.address() as AddressInfo).port
@@ -85,7 +87,8 @@ export async function startDemoStack (options: StackOptions = {}): Promise<DemoS
     const upstreamUrl = `http://${HOST}:${port(upstream)}`
 
     const gatewayConfig: GatewayConfig = {
-      routes: [{ prefix: '/transactions', upstream: upstreamUrl, methods: { GET: ['transactions/get'], POST: ['transactions/post'] } }]
+      routes: [{ prefix: '/transactions', upstream: upstreamUrl, methods: { GET: ['transactions/get'], POST: ['transactions/post'] } }],
+      rateLimit: DEMO_RATE_LIMIT
     }
     const gatewayOptions: GatewayOptions = { config: gatewayConfig, auth, fastify: { logger: o.logger } }
     let gatewayPort: number

@@ -25,7 +25,7 @@ t.test('npm start prints the URLs, the clients and the curl commands', async (t)
   let printed = ''
   const stack = await start(FREE, (text) => { printed += text })
   t.teardown(stack.close)
-  for (const part of [stack.issuer, stack.tokenEndpoint, stack.gatewayUrl, stack.clients.readOnly.clientSecret, 'Ctrl-C']) {
+  for (const part of [stack.issuer, stack.tokenEndpoint, stack.gatewayUrl, stack.clients.readOnly.clientSecret, 'rate limits: 600 requests a minute per client', 'Ctrl-C']) {
     t.ok(printed.includes(part), part)
   }
 })
