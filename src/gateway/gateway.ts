@@ -9,6 +9,7 @@
 import httpProxy from '@fastify/http-proxy'
 import Fastify, { type FastifyInstance, type FastifyReply, type FastifyRequest, type FastifyServerOptions } from 'fastify'
 import { fastifyResourceServer, type ResourceServerOptions } from '../fastify/plugin.js'
+import { redactingLogger } from '../logging/logger-options.js'
 import { OptionError } from '../verifier/errors.js'
 import { resolveGatewayConfig, type GatewayConfig, type ResolvedGatewayConfig } from './config.js'
 import { identityHeaderRewriter } from './identity-headers.js'
@@ -55,6 +56,8 @@ export async function buildGateway (options: GatewayOptions): Promise<FastifyIns
   const unsafe = new WeakMap<object, string>()
   const app = Fastify({
     ...options.fastify,
+    // A credential a client puts in the URL never reaches the log (see src/logging).
+    ...(options.fastify?.logger === undefined ? {} : { logger: redactingLogger(options.fastify.logger) }),
     // Runs before routing, so a path trick can never select a route.
     rewriteUrl (req) {
       const reason = unsafePathReason(req.url as string)
