@@ -73,6 +73,23 @@ function memoryTable (r: BenchResults): string[] {
   ]
 }
 
+function diagnosticsTable (r: BenchResults): string[] {
+  const d = r.diagnostics
+  if (d === undefined) return []
+  const ns = (s: { median: number, min: number, max: number }): string => `${s.median.toFixed(0)} | ${s.min.toFixed(0)}–${s.max.toFixed(0)}`
+  return [
+    `A repeated token's check (\`verifyCached\`, a cache hit) in this process, ${d.rounds} rounds per pair, each pair timed back to back; ratios taken within each round.`,
+    '',
+    '| Variant | ns per request (median) | min–max | ÷ baseline (median of rounds) |',
+    '|---|---:|---:|---:|',
+    `| baseline: the check alone | ${ns(d.nsPerRequest.baseline)} | 1.00× |`,
+    `| + counters and channels, nobody subscribed | ${ns(d.nsPerRequest.noSubscriber)} | ${x(d.ratioNoSubscriber.median)} (IQR ${d.ratioNoSubscriber.q1.toFixed(3)}–${d.ratioNoSubscriber.q3.toFixed(3)}) |`,
+    `| + counters and channels, Prometheus collector subscribed | ${ns(d.nsPerRequest.subscribed)} | ${x(d.ratioSubscribed)} |`,
+    '',
+    `A publish helper with nobody subscribed: ${d.nsPerCall.publish.toFixed(1)} ns per call; an empty function: ${d.nsPerCall.noop.toFixed(1)} ns.`
+  ]
+}
+
 function targetTable (r: BenchResults): string[] {
   return [
     '| Target | goal | measured | met |',
@@ -104,6 +121,10 @@ export function renderMarkdown (r: BenchResults): string {
     '### Flood of unknown kids',
     '',
     ...floodTable(r),
+    '',
+    '### Metrics with no subscriber',
+    '',
+    ...diagnosticsTable(r),
     '',
     '### Memory',
     '',

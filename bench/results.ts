@@ -2,6 +2,7 @@
 import type { BenchConfig } from './config.js'
 import type { ColdStartResult } from './scenarios/cold-start.js'
 import type { CryptoResult } from './scenarios/crypto-limit.js'
+import type { DiagnosticsResult } from './scenarios/diagnostics.js'
 import type { FloodResult } from './scenarios/flood.js'
 import type { MemoryResult } from './scenarios/memory.js'
 import type { ThroughputResult } from './scenarios/throughput.js'
@@ -37,5 +38,6 @@ export interface BenchResults {
   readonly coldStart: ColdStartResult[]
   readonly flood: FloodResult[]
   readonly memory?: MemoryResult
+  readonly diagnostics?: DiagnosticsResult
   readonly targets: Target[]
 }

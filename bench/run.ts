@@ -1,7 +1,7 @@
 /**
  * `npm run bench`: every scenario of the benchmark issue in one run, on this machine.
  * The order: mint tokens, start the JWKS server, throughput rounds (the crypto limit measured
- * before each round), cold start, flood, memory; then bench/results/latest.json and the table in
+ * before each round), cold start, flood, diagnostics (metrics with no subscriber), memory; then bench/results/latest.json and the table in
  * bench/README.md.
  */
 import { createRequire } from 'node:module'
@@ -10,6 +10,7 @@ import { readConfig, selected } from './config.js'
 import { startJwksServer } from './jwks.js'
 import { writeReport } from './report.js'
 import type { BenchResults, Machine } from './results.js'
+import { diagnostics, type DiagnosticsResult } from './scenarios/diagnostics.js'
 import { COLD_START_APPS, coldStart, type ColdStartResult } from './scenarios/cold-start.js'
 import type { RunContext } from './scenarios/context.js'
 import { ceiling, measureCrypto, summarizeCrypto, type CryptoAlg } from './scenarios/crypto-limit.js'
@@ -80,6 +81,12 @@ async function main (): Promise<void> {
         log(`flood ${target.id.padEnd(12)} ${f.jwksFetches} JWKS fetches, valid ${f.valid.rps.toFixed(0)} req/s (${f.valid.non2xx} non-2xx), flood ${JSON.stringify(f.floodStatusCodes)} in ${f.floodDurationS.toFixed(1)} s`)
       }
     }
+    let diagnosticsResult: DiagnosticsResult | undefined
+    if (selected(config, 'diagnostics')) {
+      diagnosticsResult = await diagnostics(ctx)
+      const d = diagnosticsResult.nsPerRequest
+      log(`diagnostics ${d.baseline.median.toFixed(1)} ns baseline, ${d.noSubscriber.median.toFixed(1)} ns no subscriber (${diagnosticsResult.ratioNoSubscriber.median.toFixed(3)}×, IQR ${diagnosticsResult.ratioNoSubscriber.q1.toFixed(3)}–${diagnosticsResult.ratioNoSubscriber.q3.toFixed(3)}), ${d.subscribed.median.toFixed(1)} ns subscribed (${diagnosticsResult.ratioSubscribed.toFixed(3)}×)`)
+    }
     let memoryResult: MemoryResult | undefined
     if (selected(config, 'memory')) {
       memoryResult = await memory(ctx)
@@ -97,7 +104,8 @@ async function main (): Promise<void> {
       throughput,
       coldStart: coldResults,
       flood: floodResults,
-      memory: memoryResult
+      memory: memoryResult,
+      diagnostics: diagnosticsResult
     }
     const results: BenchResults = { ...measured, targets: checkTargets(measured) }
     const markdown = await writeReport(results, config.writeReadme)

@@ -83,6 +83,11 @@ export function checkTargets (results: Measured): Target[] {
     const m = results.memory
     targets.push({ name: 'memory: token cache within its bound', goal: `≤ ${m.tokenCacheMaxEntries} entries and ${(m.tokenCacheMaxBytes / 2 ** 20).toFixed(0)} MiB`, measured: `${Math.max(...m.checkpoints.map((c) => c.cachedTokenCount))} entries, ${(Math.max(...m.checkpoints.map((c) => c.cachedTokenBytes)) / 2 ** 20).toFixed(1)} MiB`, met: m.withinBound })
   }
+  const d = results.diagnostics?.ratioNoSubscriber
+  // Issue 12: "no loss measurable" is a ratio whose interquartile range reaches 1.00.
+  targets.push(d === undefined
+    ? { name: 'metrics with no subscriber vs none', goal: 'no loss: IQR of the ratio reaches 1.00×', measured: 'not measured', met: null }
+    : { name: 'metrics with no subscriber vs none', goal: 'no loss: IQR of the ratio reaches 1.00×', measured: `${d.median.toFixed(3)}× (IQR ${d.q1.toFixed(3)}–${d.q3.toFixed(3)})`, met: d.q1 <= 1 })
   const proxy = results.throughput.find((r) => r.scenario.group === 'proxy' && r.scenario.ours === true)
   const bare = results.throughput.find((r) => r.scenario.group === 'proxy' && r.scenario.ours !== true)
   targets.push(target('gateway vs bare proxy', '≥ 0.85× bare proxy', ratio(proxy?.rps.median, bare?.rps.median), 0.85))

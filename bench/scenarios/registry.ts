@@ -32,6 +32,8 @@ export const THROUGHPUT: readonly ThroughputScenario[] = [
   // does with it, not by how many bytes cross the socket.
   { id: 'baseline', row: '1', label: 'Fastify, no authentication (same bearer header, unread)', app: 'baseline', workload: 'repeat', group: 'baseline', noAuth: true },
   { id: 'ours-repeat', row: '2', label: 'fastify-resource-server, one repeated token', app: 'resource-server', workload: 'repeat', group: 'repeat', ours: true },
+  // Issue 12: the same row with the Prometheus collector subscribed (the cost of metrics when on).
+  { id: 'ours-repeat-metrics', row: '2', label: 'fastify-resource-server, one repeated token, Prometheus metrics on', app: 'resource-server', options: { metrics: true }, workload: 'repeat', group: 'repeat', ours: true },
   { id: 'ours-unique', row: '3', label: 'fastify-resource-server, unique tokens', app: 'resource-server', workload: 'unique', group: 'unique', ours: true },
   // Issue 9's choice, measured again on every run: the same server checking signatures on the event
   // loop (crypto.verify's synchronous form) instead of libuv's threadpool.
