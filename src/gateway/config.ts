@@ -5,6 +5,7 @@
 import { readFileSync } from 'node:fs'
 import type { ResourceServerOptions } from '../fastify/plugin.js'
 import { OptionError } from '../verifier/errors.js'
+import { resolveMetricsConfig, type GatewayMetricsConfig, type ResolvedGatewayMetricsConfig } from './metrics-config.js'
 import { resolveRateLimitConfig, resolveRule, type RateLimitConfig, type RateLimitRule, type ResolvedRateLimitConfig } from './rate-limit-config.js'
 
 /** Scopes a method needs; GET also covers HEAD unless HEAD is listed itself. */
@@ -51,6 +52,8 @@ export interface GatewayConfig {
   listen?: { port?: number, host?: string }
   /** The bin's log level: fatal, error, warn, info, debug, trace or silent. Default `'info'` (env `LOG_LEVEL`). */
   logLevel?: string
+  /** Prometheus metrics (refusals by code, JWKS fetches, cache lookups) at `path`; needs prom-client. Default: none. */
+  metrics?: GatewayMetricsConfig
 }
 
 /** One route with defaults applied. */
@@ -72,6 +75,7 @@ export interface ResolvedGatewayConfig {
   readonly auth: ResourceServerOptions | undefined
   readonly listen: { readonly port: number, readonly host: string }
   readonly logLevel: string
+  readonly metrics: ResolvedGatewayMetricsConfig | undefined
 }
 
 export const DEFAULT_IDENTITY_HEADERS: Readonly<IdentityHeaderNames> = Object.freeze({
@@ -85,7 +89,7 @@ export const DEFAULT_IDENTITY_HEADERS: Readonly<IdentityHeaderNames> = Object.fr
 
 const METHODS = new Set(['GET', 'HEAD', 'POST', 'PUT', 'PATCH', 'DELETE', 'OPTIONS'])
 const LOG_LEVELS = new Set(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'])
-const TOP_LEVEL = new Set(['routes', 'identityHeaders', 'stripHeaders', 'stripQueryParams', 'upstreamTimeoutMs', 'rateLimit', 'auth', 'listen', 'logLevel', '$schema'])
+const TOP_LEVEL = new Set(['routes', 'identityHeaders', 'stripHeaders', 'stripQueryParams', 'upstreamTimeoutMs', 'rateLimit', 'auth', 'listen', 'logLevel', 'metrics', '$schema'])
 const HEADER_NAME = /^[a-z0-9][a-z0-9-]{0,63}$/
 const HEADER_TOKEN = /^[A-Za-z0-9_-]{1,64}$/
 const QUERY_NAME = /^[\x21-\x7E]{1,64}$/
@@ -219,7 +223,8 @@ export function resolveGatewayConfig (config: GatewayConfig): ResolvedGatewayCon
     rateLimit: rateLimit ?? (routes.some((route) => route.rateLimits.size > 0) ? resolveRateLimitConfig({}) : undefined),
     auth: config.auth,
     listen: resolveListen(config.listen),
-    logLevel
+    logLevel,
+    metrics: resolveMetricsConfig(config.metrics, prefixes)
   }
 }
 

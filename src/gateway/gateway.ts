@@ -73,6 +73,11 @@ export async function buildGateway (options: GatewayOptions): Promise<FastifyIns
     if (err instanceof OptionError && options.auth === undefined) throw new OptionError(`auth.${err.option}`, err.message.replace(/^.*?option "[^"]*" /, ''))
     throw err
   }
+  if (config.metrics !== undefined) {
+    // Loaded only when configured: prom-client is an optional peer dependency.
+    const { resourceServerMetrics } = await import('../metrics/prometheus.js')
+    await app.register(resourceServerMetrics, config.metrics)
+  }
   const limits = config.rateLimit === undefined ? undefined : await registerRateLimits(app, config.rateLimit)
 
   app.all(UNSAFE_PATH, { config: { auth: false } }, async (request, reply) => {

@@ -92,6 +92,7 @@ t.test('a missing optional peer is one line saying what to install', async (t) =
   const missing = (name: string): Error => Object.assign(new Error(`Cannot find package '${name}' imported from /x.js`), { code: 'ERR_MODULE_NOT_FOUND' })
   t.equal(explainStartFailure(missing('@fastify/http-proxy'), 'g.json'), 'the gateway needs @fastify/http-proxy, an optional peer dependency: npm install @fastify/http-proxy @fastify/rate-limit')
   t.match(explainStartFailure(missing('ioredis'), 'g.json'), /install @fastify\/http-proxy @fastify\/rate-limit ioredis$/)
+  t.equal(explainStartFailure(missing('prom-client'), 'g.json'), 'the gateway\'s metrics need prom-client, an optional peer dependency: npm install prom-client')
   t.equal(explainStartFailure(missing('left-pad'), 'g.json'), undefined)
   t.equal(explainStartFailure(new Error('boom'), 'g.json'), undefined)
   t.equal(explainStartFailure(new PortInUseError(80, 'X_PORT'), 'g.json'), 'port 80 is already in use; set X_PORT to another port (0 picks a free one)')
