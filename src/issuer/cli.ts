@@ -10,7 +10,7 @@
  * node dist/src/issuer/cli.js start
  * ```
  */
-import { runCli } from './cli-main.js'
+import { runCli } from './cli/cli-main.js'
 
 process.exitCode = await runCli(process.argv.slice(2), {
   out: (text) => { process.stdout.write(`${text}\n`) },

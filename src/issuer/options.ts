@@ -5,10 +5,10 @@
  */
 import type { FastifyServerOptions } from 'fastify'
 import { OptionError } from '../verifier/errors.js'
-import { describe } from './config-fields.js'
-import type { IssuerConfig } from './config.js'
-import { isKeyAlgorithm, KEY_ALGORITHMS, type KeyAlgorithm } from './key-file.js'
-import { ROTATION_DEFAULTS } from './rotation.js'
+import { describe } from './config/config-fields.js'
+import type { IssuerConfig } from './config/config.js'
+import { isKeyAlgorithm, KEY_ALGORITHMS, type KeyAlgorithm } from './keys/key-file.js'
+import { ROTATION_DEFAULTS } from './keys/rotation.js'
 
 /** Everything {@link createIssuer} can be told. Exactly one of `config` and `configFile` is required. */
 export interface CreateIssuerOptions {

@@ -5,15 +5,15 @@
 import Fastify, { type FastifyInstance } from 'fastify'
 import type { JWK } from 'jose'
 import { OptionError } from '../verifier/errors.js'
-import { loadConfigFile } from './config-file.js'
-import { validateConfig, type ResolvedConfig } from './config.js'
-import { registerDiscovery } from './discovery.js'
-import { issuerUrls, type IssuerUrls } from './issuer-url.js'
-import type { KeyAlgorithm } from './key-file.js'
-import { KeyStore } from './key-store.js'
+import { loadConfigFile } from './config/config-file.js'
+import { validateConfig, type ResolvedConfig } from './config/config.js'
+import { registerDiscovery } from './endpoints/discovery.js'
+import { issuerUrls, type IssuerUrls } from './endpoints/issuer-url.js'
+import type { KeyAlgorithm } from './keys/key-file.js'
+import { KeyStore } from './keys/key-store.js'
 import { integerOption, resolveIssuerOptions, type CreateIssuerOptions } from './options.js'
-import type { RotationResult } from './rotation.js'
-import { registerTokenEndpoint } from './token-endpoint.js'
+import type { RotationResult } from './keys/rotation.js'
+import { registerTokenEndpoint } from './endpoints/token-endpoint.js'
 
 /** The issuer's controls, as `app.issuer`. */
 export interface IssuerControl {

@@ -1,8 +1,8 @@
 // Fixtures for the issuer tests: a config like the seed tutorial's, a real issuer on 127.0.0.1
 // port 0 closed at teardown, and a small client for the token endpoint.
 import type { Test } from 'tap'
-import type { IssuerConfig } from '../../src/issuer/config.js'
-import { hashSecret } from '../../src/issuer/secrets.js'
+import type { IssuerConfig } from '../../src/issuer/config/config.js'
+import { hashSecret } from '../../src/issuer/clients/secrets.js'
 import { createIssuer, type IssuerInstance } from '../../src/issuer/server.js'
 import type { CreateIssuerOptions } from '../../src/issuer/options.js'
 

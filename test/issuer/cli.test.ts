@@ -3,7 +3,7 @@ import { spawn } from 'node:child_process'
 import { join } from 'node:path'
 import { fileURLToPath } from 'node:url'
 import t from 'tap'
-import { runCli } from '../../src/issuer/cli-main.js'
+import { runCli } from '../../src/issuer/cli/cli-main.js'
 import { basic, postToken } from '../helpers/issuer-fixtures.js'
 
 const CLI = fileURLToPath(new URL('../../src/issuer/cli.ts', import.meta.url))

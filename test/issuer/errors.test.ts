@@ -1,6 +1,6 @@
 import t from 'tap'
 import { IssuerConfigError, IssuerFileError, IssuerNotListeningError, IssuerUsageError, ISSUER_ERROR_CODES } from '../../src/issuer/errors.js'
-import { OAUTH_ERROR_CODES, OAuthError } from '../../src/issuer/oauth-errors.js'
+import { OAUTH_ERROR_CODES, OAuthError } from '../../src/issuer/endpoints/oauth-errors.js'
 
 t.test('every issuer error has a stable code, listed once', async (t) => {
   const errors = [
