@@ -1,5 +1,6 @@
 /**
  * The key file: the issuer's private signing keys as JWKs, each with its place in the rotation.
+ * Each algorithm in use has its own keys: exactly one active key, at most one next key.
  * Restarts and every instance of the issuer read the same file, so they all sign with the same
  * keys and publish the same JWKS. It is created with mode 0600 and its content is never logged.
  *
@@ -16,6 +17,15 @@ import { describe, FieldChecker } from '../config/config-fields.js'
 
 /** The algorithms the issuer can sign with. RS256 is Cognito's; the others exist because FAPI forbids RS256. */
 export const KEY_ALGORITHMS = ['RS256', 'PS256', 'ES256', 'EdDSA'] as const
+
+/**
+ * The algorithms a client may choose for its tokens (`signingAlgorithm`): Cognito's RS256, and
+ * PS256 and ES256, which FAPI 1.0 Advanced (§8.6) allows for ID tokens where RS256 is forbidden.
+ */
+export const CLIENT_SIGNING_ALGORITHMS = ['RS256', 'PS256', 'ES256'] as const
+
+/** One of {@link CLIENT_SIGNING_ALGORITHMS}. */
+export type ClientSigningAlgorithm = typeof CLIENT_SIGNING_ALGORITHMS[number]
 
 /** One of {@link KEY_ALGORITHMS}. */
 export type KeyAlgorithm = typeof KEY_ALGORITHMS[number]
@@ -112,9 +122,12 @@ export function validateKeyDocument (raw: unknown, source?: string): KeyDocument
     }
     return k as unknown as KeyRecord
   })
-  const count = (state: KeyState): number => keys.filter((k) => k.state === state).length
-  if (count('active') !== 1) c.fail('keys', `must hold exactly one active key (found ${count('active')})`)
-  if (count('next') > 1) c.fail('keys', 'must hold at most one next key')
+  if (keys.length === 0) c.fail('keys', 'must hold exactly one active key (found 0)')
+  for (const alg of new Set(keys.map((k) => k.alg))) {
+    const count = (state: KeyState): number => keys.filter((k) => k.alg === alg && k.state === state).length
+    if (count('active') !== 1) c.fail('keys', `must hold exactly one active key per algorithm (found ${count('active')} for ${alg})`)
+    if (count('next') > 1) c.fail('keys', `must hold at most one next key per algorithm (found ${count('next')} for ${alg})`)
+  }
   return { version: 1, keys }
 }
 

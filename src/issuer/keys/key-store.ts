@@ -32,8 +32,10 @@ export interface KeyStoreLog {
 export interface KeyStoreOptions {
   /** The key file; absent: keys live in memory and die with the process. */
   readonly keyFile: string | undefined
-  /** Algorithm of the key generated when there is none. */
+  /** Algorithm of the key generated when there is none: the issuer's default. */
   readonly algorithm: KeyAlgorithm
+  /** Further algorithms that must have keys (those clients chose); missing ones get a key at open. Default none. */
+  readonly algorithms?: readonly KeyAlgorithm[]
   readonly clock: () => number
   /** Least time between two checks of the key file, in ms. */
   readonly checkIntervalMs: number
@@ -68,17 +70,29 @@ export class KeyStore {
    */
   static async open (options: KeyStoreOptions): Promise<KeyStore> {
     const { keyFile, algorithm, clock } = options
-    if (keyFile === undefined) {
-      return new KeyStore(options, { version: 1, keys: [await generateKeyRecord(algorithm, 'active', clock())] })
-    }
+    const first: KeyDocument = { version: 1, keys: [await generateKeyRecord(algorithm, 'active', clock())] }
+    if (keyFile === undefined) return new KeyStore(options, await KeyStore.#withKeysFor(first, options))
     const exists = await stat(keyFile).then(() => true, () => false)
-    if (!exists) await createJsonFile(keyFile, { version: 1, keys: [await generateKeyRecord(algorithm, 'active', clock())] })
-    const store = new KeyStore(options, await KeyStore.#read(keyFile))
+    if (!exists) await createJsonFile(keyFile, await KeyStore.#withKeysFor(first, options))
+    const read = await KeyStore.#read(keyFile)
+    const completed = await KeyStore.#withKeysFor(read, options)
+    if (completed !== read) await writeJsonFile(keyFile, completed)
+    const store = new KeyStore(options, completed)
     const mode = (await stat(keyFile)).mode
     if ((mode & 0o077) !== 0) {
       options.log.warn({ keyFile, mode: (mode & 0o777).toString(8) }, 'the key file can be read by other users; run chmod 600 on it')
     }
     return store
+  }
+
+  /** `document` with an active key for every algorithm of `options.algorithms` (the same object when none was missing). */
+  static async #withKeysFor (document: KeyDocument, options: KeyStoreOptions): Promise<KeyDocument> {
+    let completed = document
+    for (const algorithm of options.algorithms ?? []) {
+      if (completed.keys.some((k) => k.alg === algorithm)) continue
+      completed = (await rotateKeyDocument(completed, options.clock(), { leadMs: 0, retireAfterMs: options.retireAfterMs, algorithm })).document
+    }
+    return completed
   }
 
   static async #read (keyFile: string): Promise<KeyDocument> {
@@ -98,11 +112,23 @@ export class KeyStore {
     return this.#document
   }
 
-  /** The signing key and the published keys at `now`. */
+  /** The default signing key and the published keys at `now`. */
   roles (now: number): { signing: LoadedKey, published: LoadedKey[] } {
     const roles = keyRoles(this.#document.keys, now, this.options.retireAfterMs)
-    const get = (record: KeyRecord): LoadedKey => this.#loaded.get(record.kid) as LoadedKey
-    return { signing: get(roles.signing), published: roles.published.map(get) }
+    return { signing: this.#get(roles.signing), published: roles.published.map((r) => this.#get(r)) }
+  }
+
+  /**
+   * The key that signs with `algorithm` at `now`, or the default signing key when `algorithm` is
+   * undefined. Every algorithm a client chose has a key (see `algorithms` at open).
+   */
+  signingKey (now: number, algorithm: KeyAlgorithm | undefined): LoadedKey {
+    const roles = keyRoles(this.#document.keys, now, this.options.retireAfterMs)
+    return this.#get(algorithm === undefined ? roles.signing : roles.signingByAlgorithm.get(algorithm) ?? roles.signing)
+  }
+
+  #get (record: KeyRecord): LoadedKey {
+    return this.#loaded.get(record.kid) as LoadedKey
   }
 
   /**

@@ -1,6 +1,9 @@
 /**
  * Key rotation without rejecting a single valid token.
  *
+ * Every signing algorithm in use (clients choose RS256, PS256 or ES256) has its own lineage of
+ * keys in the one key file, and each lineage rotates on its own, as described here.
+ *
  * A rotation adds a `next` key that is published at once but signs only from `activateAt`,
  * `publishLeadSeconds` later. At `activateAt` it becomes the signing key and the old active key
  * turns `retiring`: still published, signing nothing, until `retireAt` = `activateAt` + the
@@ -42,7 +45,7 @@ export interface RotationOptions {
    * seconds, to cover clock skew and verifier clock tolerance. Default 300 (5 minutes).
    */
   retireMarginSeconds?: number
-  /** The new key's algorithm. Default: that of the current signing key. */
+  /** The algorithm whose keys rotate. Default: the first algorithm of the key file (the issuer's default). */
   algorithm?: KeyAlgorithm
 }
 
@@ -68,8 +71,11 @@ export interface RotationResult {
 
 /** Which key signs and which keys are published, at one moment. */
 export interface KeyRoles {
+  /** The signing key of the first algorithm in the file (the issuer's default). */
   readonly signing: KeyRecord
-  /** The signing key first, then the next key, then retiring keys. */
+  /** The signing key of every algorithm that has keys. */
+  readonly signingByAlgorithm: ReadonlyMap<KeyAlgorithm, KeyRecord>
+  /** Per algorithm: the signing key first, then the next key, then retiring keys. */
   readonly published: readonly KeyRecord[]
 }
 
@@ -79,11 +85,13 @@ function find (keys: readonly KeyRecord[], state: KeyRecord['state']): KeyRecord
   return keys.find((k) => k.state === state)
 }
 
-/**
- * The roles of the keys at `now`. `retireAfterMs` is how long a key that stopped signing stays
- * published: the longest token validity plus the margin, in milliseconds.
- */
-export function keyRoles (keys: readonly KeyRecord[], now: number, retireAfterMs: number): KeyRoles {
+/** The algorithms that have an active key, in the order of the file; the first is the issuer's default. */
+export function keyAlgorithms (keys: readonly KeyRecord[]): KeyAlgorithm[] {
+  return [...new Set(keys.filter((k) => k.state === 'active').map((k) => k.alg))]
+}
+
+/** The roles within the keys of one algorithm (its lineage). */
+function lineageRoles (keys: readonly KeyRecord[], now: number, retireAfterMs: number): { signing: KeyRecord, published: KeyRecord[] } {
   const active = find(keys, 'active') as KeyRecord
   const next = find(keys, 'next')
   const switched = next !== undefined && at(next.activateAt) <= now
@@ -95,8 +103,21 @@ export function keyRoles (keys: readonly KeyRecord[], now: number, retireAfterMs
   return { signing, published }
 }
 
-/** Writes down the transitions that are due at `now` and drops keys past their `retireAt`. */
-export function settleKeys (keys: readonly KeyRecord[], now: number, retireAfterMs: number): KeyRecord[] {
+/**
+ * The roles of the keys at `now`. Each algorithm has its own lineage of keys, rotated on its own.
+ * `retireAfterMs` is how long a key that stopped signing stays published: the longest token
+ * validity plus the margin, in milliseconds.
+ */
+export function keyRoles (keys: readonly KeyRecord[], now: number, retireAfterMs: number): KeyRoles {
+  const lineages = keyAlgorithms(keys).map((alg) => [alg, lineageRoles(keys.filter((k) => k.alg === alg), now, retireAfterMs)] as const)
+  return {
+    signing: (lineages[0] as (typeof lineages)[number])[1].signing,
+    signingByAlgorithm: new Map(lineages.map(([alg, roles]) => [alg, roles.signing])),
+    published: lineages.flatMap(([, roles]) => roles.published)
+  }
+}
+
+function settleLineage (keys: readonly KeyRecord[], now: number, retireAfterMs: number): KeyRecord[] {
   const next = find(keys, 'next')
   let settled = [...keys]
   if (next !== undefined && at(next.activateAt) <= now) {
@@ -111,9 +132,21 @@ export function settleKeys (keys: readonly KeyRecord[], now: number, retireAfter
   return settled.filter((key) => key.state !== 'retiring' || at(key.retireAt) > now)
 }
 
+/** Writes down the transitions that are due at `now` and drops keys past their `retireAt`, per algorithm. */
+export function settleKeys (keys: readonly KeyRecord[], now: number, retireAfterMs: number): KeyRecord[] {
+  const settled = new Map<string, KeyRecord>()
+  for (const alg of new Set(keys.map((k) => k.alg))) {
+    for (const key of settleLineage(keys.filter((k) => k.alg === alg), now, retireAfterMs)) settled.set(key.kid, key)
+  }
+  return keys.filter((k) => settled.has(k.kid)).map((k) => settled.get(k.kid) as KeyRecord)
+}
+
 /**
- * Rotates the keys of a key document at `now`: settles it, then adds a `next` key that signs from
- * `now + leadMs`, unless one is already waiting.
+ * Rotates the keys of one algorithm at `now` (default: the first algorithm of the file): settles
+ * the document, then adds a `next` key of that algorithm that signs from `now + leadMs`, unless
+ * one is already waiting. An algorithm without keys yet gets its first key as `active` at once:
+ * nothing was signed with it, so no verifier can hold a copy of the key set that lacks it for
+ * tokens it will see.
  *
  * @example
  * ```ts
@@ -126,12 +159,20 @@ export async function rotateKeyDocument (
   timing: { readonly leadMs: number, readonly retireAfterMs: number, readonly algorithm?: KeyAlgorithm }
 ): Promise<{ document: KeyDocument, result: RotationResult }> {
   const settled = settleKeys(document.keys, now, timing.retireAfterMs)
-  const active = find(settled, 'active') as KeyRecord
-  let next = find(settled, 'next')
+  const alg = timing.algorithm ?? keyAlgorithms(settled)[0] as KeyAlgorithm
+  let active = settled.find((k) => k.state === 'active' && k.alg === alg)
+  let next = settled.find((k) => k.state === 'next' && k.alg === alg)
   const added = next === undefined
-  if (next === undefined) {
-    next = await generateKeyRecord(timing.algorithm ?? active.alg, 'next', now, now + timing.leadMs)
-    settled.push(next)
+  if (active === undefined) {
+    active = await generateKeyRecord(alg, 'active', now)
+    settled.push(active)
+    next = { ...active, activateAt: new Date(now).toISOString() }
+  } else if (next === undefined) {
+    next = await generateKeyRecord(alg, 'next', now, now + timing.leadMs)
+    // Beside its own algorithm's keys, so the file's first algorithm (the default) stays first.
+    let last = 0
+    settled.forEach((k, i) => { if (k.alg === alg) last = i })
+    settled.splice(last + 1, 0, next)
   }
   const result: RotationResult = {
     added,

@@ -80,18 +80,20 @@ t.test('rotates a key file that running instances share', async (t) => {
 
   const first = await rotateKeyFile(keyFile, { configFile, clock: () => now, publishLeadSeconds: 60 })
   t.equal(first.next.activateAt, '2027-01-01T00:01:00.000Z')
-  const second = await rotateKeyFile(keyFile, { configFile, clock: () => now + 61_000, algorithm: 'ES256' })
+  const second = await rotateKeyFile(keyFile, { configFile, clock: () => now + 61_000 })
   t.same(second.retiring, [{ kid: first.active.kid, retireAt: '2027-01-01T01:06:00.000Z' }], 'retires after the longest validity (3600 s) plus 300 s')
   t.equal(second.active.kid, first.next.kid)
-  t.equal(second.next.alg, 'ES256')
+  t.equal(second.next.alg, 'RS256')
+  const ec = await rotateKeyFile(keyFile, { configFile, clock: () => now + 61_000, algorithm: 'ES256' })
+  t.equal(ec.active.alg, 'ES256', 'a new algorithm gets its own key')
   const third = await rotateKeyFile(keyFile, { configFile, clock: () => now + 70 * 60_000, retireMarginSeconds: 0 })
   t.same(third.removed, [first.active.kid], 'the first key is gone once its last token expired')
   t.same(third.retiring.map((r) => r.kid), [first.next.kid])
-  t.equal(((await readJsonFile(keyFile)) as KeyDocument).keys.length, 3)
+  t.equal(((await readJsonFile(keyFile)) as KeyDocument).keys.length, 4)
 
   const fourth = await rotateKeyFile(keyFile, { configFile, clock: () => now + 5 * 3_600_000 })
   t.equal(Date.parse(fourth.next.activateAt) - (now + 5 * 3_600_000), 1_200_000, 'the default lead is 1200 s')
-  t.equal(fourth.next.alg, 'ES256', 'the algorithm of the signing key is kept')
+  t.equal(fourth.next.alg, 'RS256', 'without an algorithm, the first one of the file rotates')
 })
 
 t.test('assumes the longest validity Cognito allows when it is not told the config', async (t) => {

@@ -69,7 +69,7 @@ t.test('knows its algorithms', async (t) => {
 
 t.test('accepts a document with an active, a next and a retiring key', async (t) => {
   const next: KeyRecord = { ...(await generateKeyRecord('RS256', 'next', NOW, NOW + 1)) }
-  const retiring: KeyRecord = { ...(await generateKeyRecord('ES256', 'active', NOW)), state: 'retiring', retireAt: new Date(NOW).toISOString() }
+  const retiring: KeyRecord = { ...(await generateKeyRecord('RS256', 'active', NOW)), state: 'retiring', retireAt: new Date(NOW).toISOString() }
   const document = validateKeyDocument({ version: 1, keys: [active, next, retiring] })
   t.equal(document.keys.length, 3)
 })
@@ -83,6 +83,7 @@ t.test('names the wrong field of a key file', async (t) => {
   rejects(t, { version: 1, keys: [] }, 'keys', /exactly one active key \(found 0\)/)
   rejects(t, { version: 1, keys: [active, { ...next, kid: 'other' }, { ...next, kid: 'another' }] }, 'keys', /at most one next/)
   rejects(t, { version: 1, keys: [active, { ...active, kid: 'two' }] }, 'keys', /found 2/)
+  rejects(t, { version: 1, keys: [active, { ...(await generateKeyRecord('ES256', 'next', NOW, NOW + 1)) }] }, 'keys', /one active key per algorithm \(found 0 for ES256\)/)
   rejects(t, { version: 1, keys: [active, active] }, 'keys[1].kid', /repeats/)
   rejects(t, { version: 1, keys: [{ ...active, kid: 'a b' }] }, 'keys[0].kid')
   rejects(t, { version: 1, keys: [{ ...active, alg: 'HS256' }] }, 'keys[0].alg', /RS256, PS256, ES256, EdDSA/)

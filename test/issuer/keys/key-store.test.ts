@@ -112,3 +112,26 @@ t.test('rotates on the file as it is now, not as it was read', async (t) => {
   const text = await readFile(keyFile, 'utf8')
   t.equal((JSON.parse(text) as KeyDocument).keys.length, 2)
 })
+
+t.test('holds a key for every algorithm a client chose, adding missing ones to the key file', async (t) => {
+  const keyFile = join(t.testdir(), 'keys.json')
+  const clock = manualClock()
+  const created = await KeyStore.open({ ...options(keyFile, clock), algorithms: ['PS256'] })
+  t.same(created.document.keys.map((k) => k.alg), ['RS256', 'PS256'])
+  const reopened = await KeyStore.open({ ...options(keyFile, clock), algorithms: ['PS256', 'ES256'] })
+  t.same(reopened.document.keys.map((k) => k.alg), ['RS256', 'PS256', 'ES256'], 'a new algorithm gets a key at once')
+  t.same((JSON.parse(await readFile(keyFile, 'utf8')) as KeyDocument).keys.map((k) => k.alg), ['RS256', 'PS256', 'ES256'], 'and the file is written')
+  const now = clock.now()
+  t.equal(reopened.signingKey(now, 'ES256').alg, 'ES256')
+  t.equal(reopened.signingKey(now, 'PS256').alg, 'PS256')
+  t.equal(reopened.signingKey(now, undefined).alg, 'RS256', 'the first algorithm of the file is the default')
+  t.same(reopened.roles(now).published.map((k) => k.alg), ['RS256', 'PS256', 'ES256'])
+
+  const memory = await KeyStore.open({ ...options(undefined, clock), algorithm: 'ES256', algorithms: ['ES256', 'RS256'] })
+  t.same(memory.document.keys.map((k) => k.alg), ['ES256', 'RS256'])
+
+  const { keys } = JSON.parse(await readFile(keyFile, 'utf8')) as KeyDocument
+  await writeFile(keyFile, JSON.stringify({ version: 1, keys: keys.filter((k) => k.alg !== 'ES256') }))
+  await reopened.reload()
+  t.equal(reopened.signingKey(now, 'ES256').alg, 'RS256', 'a key file edited by hand to drop an algorithm falls back to the default key')
+})

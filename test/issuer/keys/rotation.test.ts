@@ -55,10 +55,9 @@ t.test('a rotation while one is waiting changes nothing', async (t) => {
 
 t.test('a later rotation writes down the switch, then drops the expired key', async (t) => {
   const once = await rotateKeyDocument(start, T0, { leadMs: LEAD, retireAfterMs: RETIRE_AFTER })
-  const second = await rotateKeyDocument(once.document, T0 + LEAD + 1, { leadMs: LEAD, retireAfterMs: RETIRE_AFTER, algorithm: 'ES256' })
+  const second = await rotateKeyDocument(once.document, T0 + LEAD + 1, { leadMs: LEAD, retireAfterMs: RETIRE_AFTER })
   t.equal(second.result.added, true)
   t.same(second.result.active, { kid: once.result.next.kid, alg: 'RS256' })
-  t.equal(second.result.next.alg, 'ES256', 'a rotation may change the algorithm')
   t.same(second.result.retiring, [{ kid: first.kid, retireAt: iso(T0 + LEAD + RETIRE_AFTER) }])
   t.same(second.result.removed, [])
   const promoted = second.document.keys.find((k) => k.kid === once.result.next.kid)
@@ -69,6 +68,28 @@ t.test('a later rotation writes down the switch, then drops the expired key', as
   t.same(third.result.removed, [first.kid])
   t.same(third.result.retiring.map((r) => r.kid), [once.result.next.kid])
   t.equal(third.document.keys.length, 3)
+})
+
+t.test('each algorithm has its own keys, and rotates on its own', async (t) => {
+  const ec = await rotateKeyDocument(start, T0, { leadMs: LEAD, retireAfterMs: RETIRE_AFTER, algorithm: 'ES256' })
+  t.equal(ec.result.added, true)
+  t.same(ec.result.active, { kid: ec.result.next.kid, alg: 'ES256' }, 'a new algorithm signs at once: nothing was signed with it before')
+  t.equal(ec.result.next.activateAt, iso(T0))
+  const roles = keyRoles(ec.document.keys, T0, RETIRE_AFTER)
+  t.equal(roles.signing.kid, first.kid, 'the first algorithm of the file stays the default')
+  t.equal(roles.signingByAlgorithm.get('ES256')?.kid, ec.result.active.kid)
+  t.same(kids(roles.published), [first.kid, ec.result.active.kid], 'both algorithms are published')
+
+  const rotated = await rotateKeyDocument(ec.document, T0, { leadMs: LEAD, retireAfterMs: RETIRE_AFTER, algorithm: 'ES256' })
+  t.equal(rotated.result.next.alg, 'ES256')
+  t.equal(rotated.result.active.kid, ec.result.active.kid)
+  const later = keyRoles(rotated.document.keys, T0 + LEAD, RETIRE_AFTER)
+  t.equal(later.signingByAlgorithm.get('ES256')?.kid, rotated.result.next.kid, 'the ES256 key switched')
+  t.equal(later.signing.kid, first.kid, 'the RS256 key did not')
+  t.same(kids(later.published), [first.kid, rotated.result.next.kid, ec.result.active.kid])
+  const settled = await rotateKeyDocument(rotated.document, T0 + LEAD, { leadMs: LEAD, retireAfterMs: RETIRE_AFTER, algorithm: 'ES256' })
+  t.same(settled.result.retiring.map((r) => r.kid), [ec.result.active.kid], 'settling works per algorithm')
+  t.equal(settled.document.keys.filter((k) => k.state === 'active').length, 2)
 })
 
 t.test('settling writes down what the roles already said', async (t) => {
