@@ -29,7 +29,7 @@ export async function issuerConfig (overrides: Partial<IssuerConfig> = {}): Prom
     clients: [
       { clientId: CLIENTS.poster.clientId, clientName: 'test', secretHash: await hashSecret(CLIENTS.poster.secret, FAST_SCRYPT), allowedOAuthFlows: ['client_credentials'], allowedOAuthScopes: ['transactions/post'] },
       { clientId: CLIENTS.reader.clientId, secretHash: await hashSecret(CLIENTS.reader.secret, FAST_SCRYPT), allowedOAuthFlows: ['client_credentials'], allowedOAuthScopes: ['transactions/get', 'transactions/post'], accessTokenValiditySeconds: 600 },
-      { clientId: CLIENTS.coder.clientId, secretHash: await hashSecret(CLIENTS.coder.secret, FAST_SCRYPT), allowedOAuthFlows: ['code'], allowedOAuthScopes: ['transactions/get'] }
+      { clientId: CLIENTS.coder.clientId, secretHash: await hashSecret(CLIENTS.coder.secret, FAST_SCRYPT), allowedOAuthFlows: ['code'], allowedOAuthScopes: ['transactions/get'], callbackURLs: ['https://app.example.com/callback'] }
     ],
     ...overrides
   }

@@ -81,7 +81,7 @@ t.test('answers server_error, and logs why, when asked for tokens before it list
     payload: 'grant_type=client_credentials'
   })
   t.equal(response.statusCode, 500)
-  t.same(response.json(), { error: 'server_error', error_description: 'The token could not be issued; see the issuer log.' })
+  t.same(response.json(), { error: 'server_error', error_description: 'The request could not be served; see the issuer log.' })
   t.match(lines.join(''), /ERR_ISSUER_NOT_LISTENING/)
 })
 

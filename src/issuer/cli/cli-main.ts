@@ -5,6 +5,10 @@
  */
 import { parseArgs, type ParseArgsConfig } from 'node:util'
 import { addClientToFile, addResourceServerToFile, initConfigFile, rotateKeyFile, type NewResourceServer } from '../config/admin.js'
+import { generateClientSecret } from '../config/ids.js'
+import { CLIENT_SIGNING_ALGORITHMS, type ClientSigningAlgorithm } from '../keys/key-file.js'
+import { addUserToFile, removeUserFromFile, setUserPasswordInFile } from '../users/user-admin.js'
+import type { UserAttributes } from '../users/user-config.js'
 import { IssuerUsageError } from '../errors.js'
 import { isKeyAlgorithm, KEY_ALGORITHMS, type KeyAlgorithm } from '../keys/key-file.js'
 import { createIssuer, type IssuerInstance } from '../server.js'
@@ -17,6 +21,8 @@ export interface CliIo {
   readonly err: (text: string) => void
   /** Called by `start` with the listening issuer; the executable closes it on SIGINT and SIGTERM. */
   readonly onStarted?: (app: IssuerInstance) => void
+  /** Reads standard input to its end, for `--password-stdin`. */
+  readonly readStdin?: () => Promise<string>
 }
 
 /** Defaults of the command line. */
@@ -31,7 +37,7 @@ export const CLI_DEFAULTS = Object.freeze({
 /** The help text. */
 export const USAGE = `Usage: node dist/src/issuer/cli.js <command> [options]
 
-A minimal Cognito-compatible authorization server (client_credentials).
+A minimal Cognito-compatible authorization server: client_credentials, and the code flow with a login page.
 
 Commands:
   init                 Create a config file with a new pool.
@@ -43,12 +49,25 @@ Commands:
     --scope <name>[=<text>]    a scope and its description (repeatable)
     --force                    replace an existing config file
   add-resource-server  Add a resource server: --identifier <id> [--name <name>] --scope <name>[=<text>]... [--config <file>]
-  add-client           Add an app client allowed client_credentials; prints its id and secret ONCE.
-    --scope <identifier>/<name>   an allowed scope (repeatable, at least one)
+  add-client           Add an app client; prints its id and secret ONCE.
+    --scope <scope>               an allowed scope (repeatable, at least one): <identifier>/<name>, or openid, email, profile (code flow)
     --name <name>                 client name
     --validity <seconds>          access-token validity, 300 to 86400 (default 3600)
     --client-id <id>              choose the id (default: generated)
+    --flow <flow>                 client_credentials (default) or code
+    --callback-url <url>          a redirect URI for the code flow (repeatable)
+    --logout-url <url>            a sign-out URL for /logout (repeatable)
+    --public                      no secret: a single-page or mobile app, which must use PKCE
+    --signing-alg <alg>           ${CLIENT_SIGNING_ALGORITHMS.join(', ')} (default: the issuer's default key)
+    --rotate-refresh-tokens       replace the refresh token at every refresh
     --config <file>
+  add-user             Add a user to the built-in store; prints its sub (and a generated password ONCE).
+    --username <name>             1-128 letters, digits and _.@+-
+    --password-stdin              read the password from standard input (default: generate one)
+    --email <address>  --email-verified  --attribute <name>=<value> (repeatable)  --group <name> (repeatable)
+    --config <file>
+  set-password         --username <name> [--password-stdin] [--config <file>]: a new password (generated and printed ONCE unless read)
+  remove-user          --username <name> [--config <file>]
   rotate-keys          Publish a new signing key now; it signs after the publish lead.
     --keys <file>              key file (default ${CLI_DEFAULTS.keyFile})
     --config <file>            config file, for the longest token validity (default: assume 86400 s)
@@ -68,7 +87,30 @@ const keys = { type: 'string', default: CLI_DEFAULTS.keyFile } as const
 const SPECS: Record<string, Options> = {
   init: { config, 'pool-id': text, 'pool-name': text, 'resource-server': text, name: text, scope, force: { type: 'boolean', default: false } },
   'add-resource-server': { config, identifier: text, name: text, scope },
-  'add-client': { config, name: text, scope, validity: text, 'client-id': text },
+  'add-client': {
+    config,
+    name: text,
+    scope,
+    validity: text,
+    'client-id': text,
+    flow: text,
+    'callback-url': { type: 'string', multiple: true },
+    'logout-url': { type: 'string', multiple: true },
+    public: { type: 'boolean', default: false },
+    'signing-alg': text,
+    'rotate-refresh-tokens': { type: 'boolean', default: false }
+  },
+  'add-user': {
+    config,
+    username: text,
+    'password-stdin': { type: 'boolean', default: false },
+    email: text,
+    'email-verified': { type: 'boolean', default: false },
+    attribute: { type: 'string', multiple: true, default: [] as string[] },
+    group: { type: 'string', multiple: true }
+  },
+  'set-password': { config, username: text, 'password-stdin': { type: 'boolean', default: false } },
+  'remove-user': { config, username: text },
   'rotate-keys': { keys, config: text, lead: text, margin: text, algorithm: text },
   start: {
     config,
@@ -111,6 +153,37 @@ function required (values: Values, flag: string): string {
 
 const json = (value: unknown): string => JSON.stringify(value, null, 2)
 
+/** The password from standard input (one line, the newline dropped), or a generated one to print once. */
+async function password (values: Values, io: CliIo): Promise<{ password: string, generated: boolean }> {
+  if (values['password-stdin'] !== true) return { password: generateClientSecret().slice(0, 24), generated: true }
+  if (io.readStdin === undefined) throw new IssuerUsageError('--password-stdin needs standard input')
+  return { password: (await io.readStdin()).replace(/\r?\n$/, ''), generated: false }
+}
+
+function attributeFlags (values: Values): UserAttributes {
+  const attributes: UserAttributes = {}
+  for (const a of values.attribute as string[]) {
+    const eq = a.indexOf('=')
+    if (eq < 1) throw new IssuerUsageError(`--attribute must be <name>=<value> (got "${a}")`)
+    attributes[a.slice(0, eq)] = a.slice(eq + 1)
+  }
+  if (values.email !== undefined) attributes.email = values.email as string
+  if (values['email-verified'] === true) attributes.email_verified = true
+  return attributes
+}
+
+function signingAlgFlag (values: Values): ClientSigningAlgorithm | undefined {
+  const value = values['signing-alg']
+  if (value === undefined || (CLIENT_SIGNING_ALGORITHMS as readonly unknown[]).includes(value)) return value as ClientSigningAlgorithm | undefined
+  throw new IssuerUsageError(`--signing-alg must be one of ${CLIENT_SIGNING_ALGORITHMS.join(', ')}`)
+}
+
+function flowFlag (values: Values): 'client_credentials' | 'code' | undefined {
+  const value = values.flow
+  if (value === undefined || value === 'client_credentials' || value === 'code') return value
+  throw new IssuerUsageError('--flow must be client_credentials or code')
+}
+
 async function run (command: string, values: Values, io: CliIo): Promise<void> {
   const configFile = values.config as string
   switch (command) {
@@ -137,9 +210,47 @@ async function run (command: string, values: Values, io: CliIo): Promise<void> {
       const scopes = values.scope as string[]
       if (scopes.length === 0) throw new IssuerUsageError('--scope is required: name at least one "<identifier>/<name>" scope')
       const validity = integerFlag(values, 'validity')
-      const created = await addClientToFile(configFile, { scopes, clientName: values.name as string | undefined, clientId: values['client-id'] as string | undefined, accessTokenValiditySeconds: validity })
+      const created = await addClientToFile(configFile, {
+        scopes,
+        clientName: values.name as string | undefined,
+        clientId: values['client-id'] as string | undefined,
+        accessTokenValiditySeconds: validity,
+        flow: flowFlag(values),
+        public: values.public as boolean,
+        callbackURLs: values['callback-url'] as string[] | undefined,
+        logoutURLs: values['logout-url'] as string[] | undefined,
+        signingAlgorithm: signingAlgFlag(values),
+        refreshTokenRotation: values['rotate-refresh-tokens'] === true ? true : undefined
+      })
       io.out(json({ ...created, allowedOAuthScopes: scopes }))
-      io.err('Store the client secret now: only its hash is kept, and it cannot be shown again.')
+      if (created.clientSecret !== undefined) io.err('Store the client secret now: only its hash is kept, and it cannot be shown again.')
+      return
+    }
+    case 'add-user': {
+      const { password: secret, generated } = await password(values, io)
+      const groups = values.group as string[] | undefined
+      const attributes = attributeFlags(values)
+      const { sub } = await addUserToFile(configFile, {
+        username: required(values, 'username'),
+        password: secret,
+        ...(Object.keys(attributes).length === 0 ? {} : { attributes }),
+        ...(groups === undefined ? {} : { groups })
+      })
+      io.out(json({ username: values.username, sub, ...(generated ? { password: secret } : {}) }))
+      if (generated) io.err('Store the password now: only its hash is kept, and it cannot be shown again.')
+      return
+    }
+    case 'set-password': {
+      const username = required(values, 'username')
+      const { password: secret, generated } = await password(values, io)
+      await setUserPasswordInFile(configFile, username, secret)
+      io.out(json({ username, ...(generated ? { password: secret } : {}) }))
+      return
+    }
+    case 'remove-user': {
+      const username = required(values, 'username')
+      await removeUserFromFile(configFile, username)
+      io.out(json({ username, removed: true }))
       return
     }
     case 'rotate-keys': {

@@ -3,6 +3,7 @@
  *
  * Unknown clients cost the same scrypt as known ones (against a throwaway hash), so the answer
  * time does not reveal which client ids exist; both failures get the same `invalid_client` reply.
+ * Public clients (no secret) name themselves with `client_id` alone and must use PKCE.
  */
 import type { ResolvedClient, ResolvedConfig } from '../config/config.js'
 import { generateClientSecret } from '../config/ids.js'
@@ -24,8 +25,15 @@ function decoyHash (): Promise<SecretHash> {
  */
 export async function authenticateClient (config: ResolvedConfig, credentials: PresentedCredentials): Promise<ResolvedClient> {
   const client = config.clients.get(credentials.clientId)
-  const matches = await verifySecret(credentials.clientSecret, client === undefined ? await decoyHash() : client.secret)
-  if (client === undefined || !matches) {
+  if (credentials.clientSecret === undefined) {
+    // A public client names itself; one with a secret must use it (RFC 6749 §3.2.1).
+    if (client === undefined || client.secret !== undefined) {
+      throw new OAuthError('invalid_client', 'Client authentication failed: the client is unknown or must authenticate with its secret.')
+    }
+    return client
+  }
+  const matches = await verifySecret(credentials.clientSecret, client?.secret ?? await decoyHash())
+  if (client?.secret === undefined || !matches) {
     throw new OAuthError('invalid_client', 'Client authentication failed: the client is unknown or the secret is wrong.')
   }
   return client

@@ -6,11 +6,11 @@
  */
 import { stat } from 'node:fs/promises'
 import { loadConfigFile, saveConfigFile } from './config-file.js'
-import { CONFIG_LIMITS, validateConfig, type IssuerConfig, type ScopeConfig } from './config.js'
+import { CONFIG_LIMITS, validateConfig, type ClientConfig, type IssuerConfig, type ScopeConfig } from './config.js'
 import { IssuerFileError } from '../errors.js'
 import { generateClientId, generateClientSecret, generatePoolId } from './ids.js'
 import { readJsonFile, writeJsonFile } from './json-file.js'
-import { validateKeyDocument, type KeyAlgorithm } from '../keys/key-file.js'
+import { validateKeyDocument, type ClientSigningAlgorithm, type KeyAlgorithm } from '../keys/key-file.js'
 import { integerOption } from '../options.js'
 import { rotateKeyDocument, ROTATION_DEFAULTS, type RotationResult } from '../keys/rotation.js'
 import { hashSecret } from '../clients/secrets.js'
@@ -27,7 +27,7 @@ export interface NewResourceServer {
 
 /** An app client to add. */
 export interface NewClient {
-  /** Allowed scopes, `<identifier>/<name>`. */
+  /** Allowed scopes, `<identifier>/<name>`, and for the code flow `openid`, `email`, `profile`. */
   scopes: string[]
   clientName?: string
   /** Default: generated (26 lowercase letters and digits). */
@@ -36,6 +36,18 @@ export interface NewClient {
   secret?: string
   /** Default 3600. */
   accessTokenValiditySeconds?: number
+  /** Default `client_credentials`; `code` for users (needs `callbackURLs`). */
+  flow?: 'client_credentials' | 'code'
+  /** A public client (an app that cannot keep a secret): no secret, PKCE required. Code flow only. Default false. */
+  public?: boolean
+  /** Redirect URIs for the code flow. */
+  callbackURLs?: string[]
+  /** Sign-out URLs for `GET /logout`. */
+  logoutURLs?: string[]
+  /** RS256, PS256 or ES256. Default: the issuer's default key. */
+  signingAlgorithm?: ClientSigningAlgorithm
+  /** Rotate refresh tokens at every refresh. Default false. */
+  refreshTokenRotation?: boolean
 }
 
 /** A client just created: the only moment its secret exists outside the caller. */
@@ -43,6 +55,13 @@ export interface CreatedClient {
   readonly document: IssuerConfig
   readonly clientId: string
   readonly clientSecret: string
+}
+
+/** A public client just created: it has no secret. */
+export interface CreatedPublicClient {
+  readonly document: IssuerConfig
+  readonly clientId: string
+  readonly clientSecret: undefined
 }
 
 /**
@@ -83,8 +102,9 @@ export function addResourceServer (document: IssuerConfig, server: NewResourceSe
 }
 
 /**
- * Adds an app client allowed the client_credentials flow on `scopes`, with a generated id and
- * secret. Only the secret's hash is put in the document; the secret is returned once.
+ * Adds an app client allowed the client_credentials flow (or the code flow) on `scopes`, with a
+ * generated id and secret (none for a public client). Only the secret's hash is put in the
+ * document; the secret is returned once.
  *
  * @throws {IssuerConfigError} naming the wrong field, e.g. `clients[0].allowedOAuthScopes[0]`.
  *
@@ -93,22 +113,30 @@ export function addResourceServer (document: IssuerConfig, server: NewResourceSe
  * const { document, clientId, clientSecret } = await addClient(doc, { clientName: 'test', scopes: ['transactions/post'] })
  * ```
  */
-export async function addClient (document: IssuerConfig, client: NewClient): Promise<CreatedClient> {
+export async function addClient (document: IssuerConfig, client: NewClient & { public: true }): Promise<CreatedPublicClient>
+export async function addClient (document: IssuerConfig, client: NewClient & { public?: false }): Promise<CreatedClient>
+export async function addClient (document: IssuerConfig, client: NewClient): Promise<CreatedClient | CreatedPublicClient>
+export async function addClient (document: IssuerConfig, client: NewClient): Promise<CreatedClient | CreatedPublicClient> {
   const clientId = client.clientId ?? generateClientId()
-  const clientSecret = client.secret ?? generateClientSecret()
+  const clientSecret = client.public === true ? undefined : client.secret ?? generateClientSecret()
+  const optional = <K extends keyof ClientConfig>(key: K, value: ClientConfig[K] | undefined): Partial<ClientConfig> => value === undefined ? {} : { [key]: value }
   const next: IssuerConfig = {
     ...document,
     clients: [...document.clients, {
       clientId,
-      ...(client.clientName === undefined ? {} : { clientName: client.clientName }),
-      secretHash: await hashSecret(clientSecret),
-      allowedOAuthFlows: ['client_credentials'],
+      ...optional('clientName', client.clientName),
+      ...optional('secretHash', clientSecret === undefined ? undefined : await hashSecret(clientSecret)),
+      allowedOAuthFlows: [client.flow ?? 'client_credentials'],
       allowedOAuthScopes: client.scopes,
-      accessTokenValiditySeconds: client.accessTokenValiditySeconds ?? CONFIG_LIMITS.defaultAccessTokenValiditySeconds
+      accessTokenValiditySeconds: client.accessTokenValiditySeconds ?? CONFIG_LIMITS.defaultAccessTokenValiditySeconds,
+      ...optional('callbackURLs', client.callbackURLs),
+      ...optional('logoutURLs', client.logoutURLs),
+      ...optional('signingAlgorithm', client.signingAlgorithm),
+      ...optional('refreshTokenRotation', client.refreshTokenRotation)
     }]
   }
   validateConfig(next)
-  return { document: next, clientId, clientSecret }
+  return { document: next, clientId, clientSecret } as CreatedClient | CreatedPublicClient
 }
 
 /**
@@ -153,7 +181,7 @@ export async function addResourceServerToFile (path: string, server: NewResource
  * const { clientId, clientSecret } = await addClientToFile('issuer.json', { scopes: ['transactions/post'] })
  * ```
  */
-export async function addClientToFile (path: string, client: NewClient): Promise<{ clientId: string, clientSecret: string }> {
+export async function addClientToFile (path: string, client: NewClient): Promise<{ clientId: string, clientSecret: string | undefined }> {
   const { document, clientId, clientSecret } = await addClient((await loadConfigFile(path)).document, client)
   await saveConfigFile(path, document)
   return { clientId, clientSecret }

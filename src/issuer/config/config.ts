@@ -8,6 +8,8 @@
  */
 import { FieldChecker, join } from './config-fields.js'
 import { parseSecretHash, type SecretHash } from '../clients/secrets.js'
+import { CLIENT_SIGNING_ALGORITHMS, type ClientSigningAlgorithm } from '../keys/key-file.js'
+import { validateUsers, type ResolvedUser, type UserConfig } from '../users/user-config.js'
 
 /** One scope a resource server declares. The scope string is `<identifier>/<name>`. */
 export interface ScopeConfig {
@@ -27,8 +29,11 @@ export interface ResourceServerConfig {
   scopes: ScopeConfig[]
 }
 
-/** The OAuth flows Cognito knows. Only `client_credentials` is served here. */
+/** The OAuth flows Cognito knows. `client_credentials` and `code` are served; `implicit` is refused (it is legacy). */
 export type OAuthFlow = 'client_credentials' | 'code' | 'implicit'
+
+/** The OpenID Connect scopes a `code` client may be allowed besides resource-server scopes. */
+export const OIDC_SCOPES = ['openid', 'email', 'profile'] as const
 
 /** An app client. */
 export interface ClientConfig {
@@ -36,14 +41,41 @@ export interface ClientConfig {
   clientId: string
   /** 1–128 characters of `[\w\s+=,.@-]`. Optional. */
   clientName?: string
-  /** The scrypt hash of the secret (see secrets.ts); the secret itself is never stored. */
-  secretHash: string
+  /**
+   * The scrypt hash of the secret (see secrets.ts); the secret itself is never stored. Absent: a
+   * public client (a single-page or mobile app), which must use PKCE and cannot use client_credentials.
+   */
+  secretHash?: string
   /** Cognito's allowed flows; `client_credentials` cannot be combined with `code` or `implicit`. */
   allowedOAuthFlows: OAuthFlow[]
-  /** `<identifier>/<name>` strings, each declared by a resource server. Required for client_credentials. */
+  /**
+   * `<identifier>/<name>` strings, each declared by a resource server, and for `code` clients
+   * `openid`, `email`, `profile`. At least one for client_credentials.
+   */
   allowedOAuthScopes: string[]
   /** Access-token lifetime in seconds, 300–86400. Default 3600 (1 hour), as in Cognito. */
   accessTokenValiditySeconds?: number
+  /** ID-token lifetime in seconds, 300–86400. Default 3600 (1 hour), as in Cognito. */
+  idTokenValiditySeconds?: number
+  /** Refresh-token lifetime in seconds, 3600–315360000 (10 years). Default 2592000 (30 days), as in Cognito. */
+  refreshTokenValiditySeconds?: number
+  /**
+   * Whether each refresh replaces the refresh token (and a replaced one, used again, revokes the
+   * whole family). Default false, as in Cognito, where refresh tokens are reused until they expire.
+   */
+  refreshTokenRotation?: boolean
+  /**
+   * The redirect URIs (`CallbackURLs`) the authorization endpoint accepts, compared exactly.
+   * At least one for the `code` flow. https, or http on loopback only; no fragment.
+   */
+  callbackURLs?: string[]
+  /** Where `GET /logout` may send the browser (`LogoutURLs`), compared exactly. Default none. */
+  logoutURLs?: string[]
+  /**
+   * The algorithm this client's tokens are signed with: RS256 (Cognito's), PS256 or ES256.
+   * Default: the issuer's default key.
+   */
+  signingAlgorithm?: ClientSigningAlgorithm
 }
 
 /** The whole configuration document. */
@@ -56,12 +88,16 @@ export interface IssuerConfig {
   poolName?: string
   resourceServers: ResourceServerConfig[]
   clients: ClientConfig[]
+  /** The built-in user store (see users/user-config.ts). Default none. */
+  users?: UserConfig[]
 }
 
 /** A client after validation, with its defaults and its parsed secret hash. */
-export interface ResolvedClient extends Readonly<Required<Omit<ClientConfig, 'clientName'>>> {
+export interface ResolvedClient extends Readonly<Required<Omit<ClientConfig, 'clientName' | 'secretHash' | 'signingAlgorithm'>>> {
   readonly clientName: string | undefined
-  readonly secret: SecretHash
+  /** Undefined for a public client. */
+  readonly secret: SecretHash | undefined
+  readonly signingAlgorithm: ClientSigningAlgorithm | undefined
 }
 
 /** The configuration after validation. */
@@ -72,8 +108,10 @@ export interface ResolvedConfig {
   readonly clients: ReadonlyMap<string, ResolvedClient>
   /** Every declared scope string, in declaration order. */
   readonly scopes: readonly string[]
-  /** The longest access-token validity of any client, in seconds (3600 when there are none). */
+  /** The longest access- or ID-token validity of any client, in seconds (3600 when there are none). */
   readonly maxTokenValiditySeconds: number
+  /** The built-in store's users, by lowercase username. */
+  readonly users: ReadonlyMap<string, ResolvedUser>
 }
 
 /** Cognito's documented limits and defaults. */
@@ -82,6 +120,10 @@ export const CONFIG_LIMITS = Object.freeze({
   minAccessTokenValiditySeconds: 300,
   maxAccessTokenValiditySeconds: 86_400,
   maxScopesPerResourceServer: 100,
+  defaultRefreshTokenValiditySeconds: 2_592_000,
+  minRefreshTokenValiditySeconds: 3600,
+  maxRefreshTokenValiditySeconds: 315_360_000,
+  maxCallbackURLs: 100,
   maxResourceServers: 25,
   maxClients: 1000
 })
@@ -110,12 +152,33 @@ function resourceServer (c: FieldChecker, raw: unknown, field: string, seen: Set
   return { identifier, name: c.string(o.name, join(field, 'name'), { min: 1, max: 256, pattern: DISPLAY_NAME, says: 'letters, digits, spaces and +=,.@-' }), scopes }
 }
 
+const LOOPBACK = new Set(['localhost', '127.0.0.1', '[::1]'])
+
+/** A callback or logout URL: absolute, no fragment, https or http on loopback (Cognito's rule). */
+function redirectUrls (c: FieldChecker, raw: unknown, field: string): string[] {
+  if (raw === undefined) return []
+  const list = c.array(raw, field, CONFIG_LIMITS.maxCallbackURLs)
+  list.forEach((value, i) => {
+    const at = `${field}[${i}]`
+    c.string(value, at, { min: 1, max: 1024 })
+    let url: URL | undefined
+    try { url = new URL(value as string) } catch {}
+    if (url === undefined || url.hash !== '' || (value as string).includes('#') || url.username !== '' || url.password !== '' ||
+        !(url.protocol === 'https:' || (url.protocol === 'http:' && LOOPBACK.has(url.hostname)))) {
+      c.fail(at, 'must be an absolute https URL (http only on localhost, 127.0.0.1 or [::1]) without credentials or fragment')
+    }
+    if (list.indexOf(value) !== i) c.fail(at, 'repeats a URL')
+  })
+  return list as string[]
+}
+
 function client (c: FieldChecker, raw: unknown, field: string, scopes: ReadonlySet<string>): ResolvedClient {
-  const o = c.object(raw, field, ['clientId', 'clientName', 'secretHash', 'allowedOAuthFlows', 'allowedOAuthScopes', 'accessTokenValiditySeconds'])
+  const o = c.object(raw, field, ['clientId', 'clientName', 'secretHash', 'allowedOAuthFlows', 'allowedOAuthScopes', 'accessTokenValiditySeconds',
+    'idTokenValiditySeconds', 'refreshTokenValiditySeconds', 'refreshTokenRotation', 'callbackURLs', 'logoutURLs', 'signingAlgorithm'])
   const clientId = c.string(o.clientId, join(field, 'clientId'), { min: 1, max: 128, pattern: CLIENT_ID, says: 'letters, digits and underscores' })
   const clientName = o.clientName === undefined ? undefined : c.string(o.clientName, join(field, 'clientName'), { min: 1, max: 128, pattern: DISPLAY_NAME, says: 'letters, digits, spaces and +=,.@-' })
-  const secret = parseSecretHash(o.secretHash)
-  if (secret === undefined) c.fail(join(field, 'secretHash'), 'must be a hash written by this issuer ("$scrypt$ln=…,r=…,p=…$salt$hash"); create clients with the add-client command')
+  const secret = o.secretHash === undefined ? undefined : parseSecretHash(o.secretHash)
+  if (o.secretHash !== undefined && secret === undefined) c.fail(join(field, 'secretHash'), 'must be a hash written by this issuer ("$scrypt$ln=…,r=…,p=…$salt$hash"); create clients with the add-client command')
 
   const flowsField = join(field, 'allowedOAuthFlows')
   const flows = c.array(o.allowedOAuthFlows, flowsField, FLOWS.length)
@@ -125,24 +188,42 @@ function client (c: FieldChecker, raw: unknown, field: string, scopes: ReadonlyS
     if (flows.indexOf(flow) !== i) c.fail(`${flowsField}[${i}]`, 'repeats a flow')
   })
   if (flows.includes('client_credentials') && flows.length > 1) c.fail(flowsField, 'cannot combine client_credentials with code or implicit (Cognito forbids it)')
+  if (flows.includes('client_credentials') && secret === undefined) c.fail(join(field, 'secretHash'), 'is required for the client_credentials flow')
 
   const scopesField = join(field, 'allowedOAuthScopes')
   const allowed = c.array(o.allowedOAuthScopes, scopesField, 100)
+  const userFlow = flows.includes('code') || flows.includes('implicit')
   allowed.forEach((scope, i) => {
-    if (typeof scope !== 'string' || !scopes.has(scope)) c.fail(`${scopesField}[${i}]`, 'must be a scope "<identifier>/<name>" declared by a resource server')
+    const oidc = userFlow && (OIDC_SCOPES as readonly unknown[]).includes(scope)
+    if (!oidc && (typeof scope !== 'string' || !scopes.has(scope))) {
+      c.fail(`${scopesField}[${i}]`, `must be a scope "<identifier>/<name>" declared by a resource server${userFlow ? ', or openid, email, profile' : ''}`)
+    }
     if (allowed.indexOf(scope) !== i) c.fail(`${scopesField}[${i}]`, 'repeats a scope')
   })
   if (flows.includes('client_credentials') && allowed.length === 0) c.fail(scopesField, 'must list at least one scope for the client_credentials flow')
 
+  const callbackURLs = redirectUrls(c, o.callbackURLs, join(field, 'callbackURLs'))
+  if (userFlow && callbackURLs.length === 0) c.fail(join(field, 'callbackURLs'), 'must list at least one URL for the code flow')
+  const algorithm = o.signingAlgorithm
+  if (algorithm !== undefined && !(CLIENT_SIGNING_ALGORITHMS as readonly unknown[]).includes(algorithm)) {
+    c.fail(join(field, 'signingAlgorithm'), `must be one of ${CLIENT_SIGNING_ALGORITHMS.join(', ')}`)
+  }
+  if (o.refreshTokenRotation !== undefined && typeof o.refreshTokenRotation !== 'boolean') c.fail(join(field, 'refreshTokenRotation'), 'must be true or false')
+  const validity = (name: string, min: number, max: number, fallback: number): number => c.integer(o[name], join(field, name), min, max, fallback)
+
   return {
     clientId,
     clientName,
-    secretHash: o.secretHash as string,
     secret,
     allowedOAuthFlows: flows as OAuthFlow[],
     allowedOAuthScopes: allowed as string[],
-    accessTokenValiditySeconds: c.integer(o.accessTokenValiditySeconds, join(field, 'accessTokenValiditySeconds'),
-      CONFIG_LIMITS.minAccessTokenValiditySeconds, CONFIG_LIMITS.maxAccessTokenValiditySeconds, CONFIG_LIMITS.defaultAccessTokenValiditySeconds)
+    accessTokenValiditySeconds: validity('accessTokenValiditySeconds', CONFIG_LIMITS.minAccessTokenValiditySeconds, CONFIG_LIMITS.maxAccessTokenValiditySeconds, CONFIG_LIMITS.defaultAccessTokenValiditySeconds),
+    idTokenValiditySeconds: validity('idTokenValiditySeconds', CONFIG_LIMITS.minAccessTokenValiditySeconds, CONFIG_LIMITS.maxAccessTokenValiditySeconds, CONFIG_LIMITS.defaultAccessTokenValiditySeconds),
+    refreshTokenValiditySeconds: validity('refreshTokenValiditySeconds', CONFIG_LIMITS.minRefreshTokenValiditySeconds, CONFIG_LIMITS.maxRefreshTokenValiditySeconds, CONFIG_LIMITS.defaultRefreshTokenValiditySeconds),
+    refreshTokenRotation: o.refreshTokenRotation === true,
+    callbackURLs,
+    logoutURLs: redirectUrls(c, o.logoutURLs, join(field, 'logoutURLs')),
+    signingAlgorithm: algorithm as ClientSigningAlgorithm | undefined
   }
 }
 
@@ -160,7 +241,7 @@ function client (c: FieldChecker, raw: unknown, field: string, scopes: ReadonlyS
  */
 export function validateConfig (raw: unknown, source?: string): ResolvedConfig {
   const c: FieldChecker = new FieldChecker(source)
-  const o = c.object(raw, '', ['$schema', 'version', 'poolId', 'poolName', 'resourceServers', 'clients'])
+  const o = c.object(raw, '', ['$schema', 'version', 'poolId', 'poolName', 'resourceServers', 'clients', 'users'])
   if (o.version !== undefined && o.version !== 1) c.fail('version', 'must be 1')
   const poolId = c.string(o.poolId, 'poolId', { min: 1, max: 55, pattern: POOL_ID, says: 'shaped like "local-1_AbCdEf123"' })
   const poolName = o.poolName === undefined ? undefined : c.string(o.poolName, 'poolName', { min: 1, max: 128, pattern: DISPLAY_NAME, says: 'letters, digits, spaces and +=,.@-' })
@@ -176,8 +257,9 @@ export function validateConfig (raw: unknown, source?: string): ResolvedConfig {
     if (clients.has(resolved.clientId)) c.fail(`clients[${i}].clientId`, `repeats the client id "${resolved.clientId}"`)
     clients.set(resolved.clientId, resolved)
   })
-  const validities = [...clients.values()].map((cl) => cl.accessTokenValiditySeconds)
+  const validities = [...clients.values()].flatMap((cl) => [cl.accessTokenValiditySeconds, cl.idTokenValiditySeconds])
   return {
+    users: validateUsers(c, o.users),
     poolId,
     poolName,
     resourceServers,

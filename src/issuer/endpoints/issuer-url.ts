@@ -13,6 +13,16 @@ export interface IssuerUrls {
   readonly jwksUri: string
   readonly tokenEndpoint: string
   readonly discoveryUrl: string
+  /** `GET /oauth2/authorize`, beside the token endpoint. */
+  readonly authorizationEndpoint: string
+  /** `GET`/`POST /oauth2/userInfo`. */
+  readonly userInfoEndpoint: string
+  /** `POST /oauth2/revoke` (RFC 7009). */
+  readonly revocationEndpoint: string
+  /** `GET /logout`, as Cognito's. */
+  readonly logoutEndpoint: string
+  /** The login page, `/login`, as Cognito's hosted UI. */
+  readonly loginPage: string
 }
 
 const UNSPECIFIED = new Set(['0.0.0.0', '::'])
@@ -23,7 +33,12 @@ function fromIssuer (issuer: string, poolId: string): IssuerUrls {
     issuer,
     jwksUri: `${issuer}/.well-known/jwks.json`,
     tokenEndpoint: `${base}/oauth2/token`,
-    discoveryUrl: `${issuer}/.well-known/openid-configuration`
+    discoveryUrl: `${issuer}/.well-known/openid-configuration`,
+    authorizationEndpoint: `${base}/oauth2/authorize`,
+    userInfoEndpoint: `${base}/oauth2/userInfo`,
+    revocationEndpoint: `${base}/oauth2/revoke`,
+    logoutEndpoint: `${base}/logout`,
+    loginPage: `${base}/login`
   }
 }
 

@@ -4,18 +4,26 @@
  */
 import type { FastifyReply } from 'fastify'
 
-/** The RFC 6749 §5.2 error codes the token endpoint answers with (plus `server_error`). */
+/**
+ * The error codes of RFC 6749 §4.1.2.1 (authorization endpoint) and §5.2 (token endpoint), and
+ * RFC 7009 §2.2.1 (`unsupported_token_type`), plus `server_error`.
+ */
 export type OAuthErrorCode =
   | 'invalid_request'
   | 'invalid_client'
+  | 'invalid_grant'
   | 'unauthorized_client'
   | 'unsupported_grant_type'
+  | 'unsupported_response_type'
+  | 'unsupported_token_type'
   | 'invalid_scope'
+  | 'access_denied'
   | 'server_error'
 
 /** Every code above, for documentation tests. */
 export const OAUTH_ERROR_CODES: readonly OAuthErrorCode[] = [
-  'invalid_request', 'invalid_client', 'unauthorized_client', 'unsupported_grant_type', 'invalid_scope', 'server_error'
+  'invalid_request', 'invalid_client', 'invalid_grant', 'unauthorized_client', 'unsupported_grant_type',
+  'unsupported_response_type', 'unsupported_token_type', 'invalid_scope', 'access_denied', 'server_error'
 ]
 
 /**

@@ -6,13 +6,14 @@
  */
 import { OAuthError } from './oauth-errors.js'
 
-/** How the client authenticated. */
-export type ClientAuthMethod = 'client_secret_basic' | 'client_secret_post'
+/** How the client authenticated; `none` is a public client naming itself with `client_id` alone. */
+export type ClientAuthMethod = 'client_secret_basic' | 'client_secret_post' | 'none'
 
 /** The client's credentials as presented. */
 export interface PresentedCredentials {
   readonly clientId: string
-  readonly clientSecret: string
+  /** Undefined for `none`. */
+  readonly clientSecret: string | undefined
   readonly method: ClientAuthMethod
 }
 
@@ -22,16 +23,20 @@ export interface TokenRequest {
   /** The requested scopes (split on spaces), or undefined when `scope` was absent. */
   readonly scopes: readonly string[] | undefined
   readonly credentials: PresentedCredentials
+  /** The grant's own parameters (`code`, `redirect_uri`, `code_verifier`, `refresh_token`, `token`, `token_type_hint`). */
+  readonly params: Readonly<Partial<Record<Parameter, string>>>
 }
 
-const PARAMETERS = ['grant_type', 'scope', 'client_id', 'client_secret'] as const
-type Parameter = typeof PARAMETERS[number]
+const PARAMETERS = ['grant_type', 'scope', 'client_id', 'client_secret', 'code', 'redirect_uri', 'code_verifier', 'refresh_token', 'token', 'token_type_hint'] as const
 const BASIC = /^basic +([A-Za-z0-9+/]*={0,2}) *$/i
 const SCHEME = /^([!#$%&'*+.^_`|~0-9A-Za-z-]+)(?: |$)/
 
 function invalid (description: string): OAuthError {
   return new OAuthError('invalid_request', description)
 }
+
+/** A parameter the token, revocation and userInfo endpoints read. */
+export type Parameter = typeof PARAMETERS[number]
 
 /** The known parameters of a form body; a repeated one is an error. */
 export function readParameters (body: string | undefined): Partial<Record<Parameter, string>> {
@@ -81,8 +86,17 @@ export function readBasic (header: string): { clientId: string, clientSecret: st
  */
 export function readTokenRequest (body: string | undefined, authorization: string | undefined): TokenRequest {
   const params = readParameters(body)
-  if (params.grant_type === undefined) throw invalid('The "grant_type" parameter is required; use grant_type=client_credentials.')
+  if (params.grant_type === undefined) throw invalid('The "grant_type" parameter is required, e.g. grant_type=client_credentials.')
+  return { grantType: params.grant_type, scopes: params.scope?.split(' ').filter((s) => s !== ''), credentials: readCredentials(params, authorization), params }
+}
 
+/**
+ * The client's credentials: HTTP Basic, or `client_id` + `client_secret` in the body, or
+ * `client_id` alone for a public client (RFC 6749 §2.3, §3.2.1).
+ *
+ * @throws {OAuthError} `invalid_request` when malformed, `invalid_client` when there are none.
+ */
+export function readCredentials (params: Partial<Record<Parameter, string>>, authorization: string | undefined): PresentedCredentials {
   let credentials: PresentedCredentials
   if (authorization !== undefined) {
     const scheme = SCHEME.exec(authorization)
@@ -96,13 +110,10 @@ export function readTokenRequest (body: string | undefined, authorization: strin
   } else if (params.client_secret !== undefined) {
     if (params.client_id === undefined) throw invalid('The "client_secret" parameter needs a "client_id" beside it.')
     credentials = { clientId: params.client_id, clientSecret: params.client_secret, method: 'client_secret_post' }
+  } else if (params.client_id !== undefined) {
+    credentials = { clientId: params.client_id, clientSecret: undefined, method: 'none' }
   } else {
     throw new OAuthError('invalid_client', 'The client must authenticate, with HTTP Basic or with client_id and client_secret in the body.')
   }
-
-  return {
-    grantType: params.grant_type,
-    scopes: params.scope === undefined ? undefined : params.scope.split(' ').filter((s) => s !== ''),
-    credentials
-  }
+  return credentials
 }

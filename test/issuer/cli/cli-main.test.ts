@@ -135,3 +135,60 @@ t.test('exits 1 and names the field when the change is invalid', async (t) => {
   t.equal(missing.code, 1)
   t.match(missing.err, /cannot be read/)
 })
+
+async function cliWithStdin (args: string[], stdin: string | undefined): Promise<{ code: number, json: any, err: string }> {
+  const io = capture()
+  const code = await runCli(args, stdin === undefined ? io : { ...io, readStdin: async () => stdin })
+  let json: unknown
+  try { json = JSON.parse(io.stdout.join('\n')) } catch {}
+  return { code, json, err: io.stderr.join('\n') }
+}
+
+t.test('manages users and code-flow clients: add-user, set-password, remove-user, add-client --flow code', async (t) => {
+  const config = join(t.testdir(), 'issuer.json')
+  await cli(['init', '--config', config, '--resource-server', 'transactions', '--scope', 'get'])
+  const spa = await cli(['add-client', '--config', config, '--flow', 'code', '--public', '--scope', 'openid', '--scope', 'transactions/get',
+    '--callback-url', 'http://localhost:3000/cb', '--logout-url', 'http://localhost:3000/bye', '--signing-alg', 'ES256', '--rotate-refresh-tokens', '--name', 'spa'])
+  t.equal(spa.code, 0, spa.err)
+  t.equal(spa.json.clientSecret, undefined, 'a public client has no secret')
+  t.equal(spa.err, '', 'and nothing to store')
+  const client = (await loadConfigFile(config)).resolved.clients.get(spa.json.clientId)
+  t.match(client, { allowedOAuthFlows: ['code'], callbackURLs: ['http://localhost:3000/cb'], logoutURLs: ['http://localhost:3000/bye'], signingAlgorithm: 'ES256', refreshTokenRotation: true, secret: undefined })
+
+  const generated = await cli(['add-user', '--config', config, '--username', 'jane', '--email', 'jane@example.com', '--email-verified', '--attribute', 'name=Jane Doe', '--group', 'admins'])
+  t.equal(generated.code, 0, generated.err)
+  t.match(generated.json, { username: 'jane', sub: /^[0-9a-f-]{36}$/, password: /^[a-z0-9]{24}$/ })
+  t.match(generated.err, /Store the password now/)
+  const jane = (await loadConfigFile(config)).resolved.users.get('jane')
+  t.same(jane?.attributes, { name: 'Jane Doe', email: 'jane@example.com', email_verified: true })
+  t.same(jane?.groups, ['admins'])
+  t.notMatch(JSON.stringify(await readJsonFile(config)), generated.json.password, 'only the hash is stored')
+
+  const typed = await cliWithStdin(['add-user', '--config', config, '--username', 'bob', '--password-stdin'], 'bob-password-1\n')
+  t.equal(typed.code, 0, typed.err)
+  t.equal(typed.json.password, undefined, 'a password read from stdin is not printed')
+  const reset = await cliWithStdin(['set-password', '--config', config, '--username', 'bob', '--password-stdin'], 'bob-password-2')
+  t.same(reset.json, { username: 'bob' })
+  const regenerated = await cli(['set-password', '--config', config, '--username', 'bob'])
+  t.match(regenerated.json, { username: 'bob', password: /^[a-z0-9]{24}$/ })
+  const removed = await cli(['remove-user', '--config', config, '--username', 'bob'])
+  t.same(removed.json, { username: 'bob', removed: true })
+  t.equal((await loadConfigFile(config)).resolved.users.size, 1)
+
+  for (const [args, says] of [
+    [['add-user', '--config', config], /--username is required/],
+    [['add-user', '--config', config, '--username', 'x', '--attribute', 'novalue'], /--attribute must be <name>=<value>/],
+    [['add-user', '--config', config, '--username', 'x', '--password-stdin'], /--password-stdin needs standard input/],
+    [['add-client', '--config', config, '--scope', 'openid', '--flow', 'implicit'], /--flow must be client_credentials or code/],
+    [['add-client', '--config', config, '--scope', 'openid', '--signing-alg', 'HS256'], /--signing-alg must be one of RS256, PS256, ES256/],
+    [['remove-user', '--config', config, '--username', 'nobody'], /no user "nobody"/],
+    [['set-password', '--config', config], /--username is required/]
+  ] as Array<[string[], RegExp]>) {
+    const run = await cli(args)
+    t.equal(run.code, 2, args.join(' '))
+    t.match(run.err, says)
+  }
+  const short = await cliWithStdin(['set-password', '--config', config, '--username', 'jane', '--password-stdin'], 'short')
+  t.equal(short.code, 2)
+  t.match(short.err, /8 to 256/)
+})

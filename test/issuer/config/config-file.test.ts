@@ -16,7 +16,7 @@ t.test('saves a config with mode 0600 and loads it back', async (t) => {
 })
 
 t.test('names the file and the field when the file is wrong', async (t) => {
-  const dir = t.testdir({ 'bad.json': JSON.stringify({ poolId: 'local-1_x', resourceServers: [], clients: [{ clientId: 'a' }] }) })
+  const dir = t.testdir({ 'bad.json': JSON.stringify({ poolId: 'local-1_x', resourceServers: [], clients: [{ clientId: 'a', allowedOAuthFlows: ['client_credentials'], allowedOAuthScopes: [] }] }) })
   await t.rejects(loadConfigFile(join(dir, 'bad.json')), {
     name: 'TypeError',
     code: 'ERR_ISSUER_CONFIG',

@@ -38,7 +38,7 @@ t.test('accepts the seed tutorial pool and fills in the defaults', async (t) => 
   const poster = config.clients.get('poster0client0id0000000000')
   t.equal(poster?.accessTokenValiditySeconds, 3600, 'access tokens live 3600 s by default')
   t.equal(poster?.clientName, 'test')
-  t.equal(poster?.secret.logN, 10)
+  t.equal(poster?.secret?.logN, 10)
   t.equal(config.maxTokenValiditySeconds, 3600)
 })
 
@@ -128,4 +128,39 @@ t.test('shortens long wrong values in messages', async (t) => {
 
 t.test('leaves the source out of the message when there is none', async (t) => {
   t.throws(() => validateConfig({}), { message: 'fastify-resource-server issuer: "poolId" must be a string of 1 to 55 characters, shaped like "local-1_AbCdEf123" (got undefined)' })
+})
+
+t.test('resolves the user-flow fields of a client, with Cognito\'s defaults', async (t) => {
+  const config = validateConfig(edited((c) => {
+    c.clients[2] = {
+      clientId: 'spa', allowedOAuthFlows: ['code'], allowedOAuthScopes: ['openid', 'email', 'profile', 'transactions/get'],
+      callbackURLs: ['https://app.example.com/cb', 'http://localhost:3000/cb', 'http://[::1]:1/cb'], logoutURLs: ['https://app.example.com/bye'],
+      signingAlgorithm: 'ES256', refreshTokenRotation: true, idTokenValiditySeconds: 600, refreshTokenValiditySeconds: 3600
+    }
+  }))
+  const spa = config.clients.get('spa')
+  t.equal(spa?.secret, undefined, 'a client without a secret is public')
+  t.match(spa, { signingAlgorithm: 'ES256', refreshTokenRotation: true, idTokenValiditySeconds: 600, refreshTokenValiditySeconds: 3600, logoutURLs: ['https://app.example.com/bye'] })
+  t.match(config.clients.get(base.clients[0]!.clientId), { idTokenValiditySeconds: 3600, refreshTokenValiditySeconds: 2_592_000, refreshTokenRotation: false, callbackURLs: [], logoutURLs: [], signingAlgorithm: undefined })
+})
+
+t.test('names the wrong user-flow field of a client', async (t) => {
+  rejects(t, (c) => { delete c.clients[0].secretHash }, 'clients[0].secretHash', /required for the client_credentials flow/)
+  rejects(t, (c) => { c.clients[2].callbackURLs = [] }, 'clients[2].callbackURLs', /at least one URL/)
+  rejects(t, (c) => { c.clients[2].callbackURLs = ['http://app.example.com/cb'] }, 'clients[2].callbackURLs[0]', /https/)
+  rejects(t, (c) => { c.clients[2].callbackURLs = ['https://app.example.com/cb#x'] }, 'clients[2].callbackURLs[0]', /fragment/)
+  rejects(t, (c) => { c.clients[2].callbackURLs = ['https://u:p@app.example.com/cb'] }, 'clients[2].callbackURLs[0]')
+  rejects(t, (c) => { c.clients[2].callbackURLs = ['not a url'] }, 'clients[2].callbackURLs[0]')
+  rejects(t, (c) => { c.clients[2].callbackURLs = [5] }, 'clients[2].callbackURLs[0]')
+  rejects(t, (c) => { c.clients[2].callbackURLs = ['https://a.example/cb', 'https://a.example/cb'] }, 'clients[2].callbackURLs[1]', /repeats/)
+  rejects(t, (c) => { c.clients[2].logoutURLs = ['javascript:alert(1)'] }, 'clients[2].logoutURLs[0]')
+  rejects(t, (c) => { c.clients[2].signingAlgorithm = 'HS256' }, 'clients[2].signingAlgorithm', /RS256, PS256, ES256/)
+  rejects(t, (c) => { c.clients[2].refreshTokenRotation = 'yes' }, 'clients[2].refreshTokenRotation')
+  rejects(t, (c) => { c.clients[2].refreshTokenValiditySeconds = 60 }, 'clients[2].refreshTokenValiditySeconds')
+  rejects(t, (c) => { c.clients[0].allowedOAuthScopes = ['openid'] }, 'clients[0].allowedOAuthScopes[0]', /declared by a resource server$/)
+  rejects(t, (c) => { c.clients[2].allowedOAuthScopes = ['phone'] }, 'clients[2].allowedOAuthScopes[0]', /or openid, email, profile/)
+})
+
+t.test('knows the longest ID-token validity too', async (t) => {
+  t.equal(validateConfig(edited((c) => { c.clients[2].idTokenValiditySeconds = 7200 })).maxTokenValiditySeconds, 7200)
 })

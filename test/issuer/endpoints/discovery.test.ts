@@ -10,16 +10,27 @@ t.test('serves the discovery document with every URL on the real host and port',
   const response = await fetch(`${origin}/${POOL_ID}/.well-known/openid-configuration`)
   t.equal(response.status, 200)
   t.equal(response.headers.get('cache-control'), 'public, max-age=300')
+  const auth = ['client_secret_basic', 'client_secret_post', 'none']
   t.same(await response.json(), {
     issuer: `${origin}/${POOL_ID}`,
-    jwks_uri: `${origin}/${POOL_ID}/.well-known/jwks.json`,
+    authorization_endpoint: `${origin}/oauth2/authorize`,
     token_endpoint: `${origin}/oauth2/token`,
-    grant_types_supported: ['client_credentials'],
-    token_endpoint_auth_methods_supported: ['client_secret_basic', 'client_secret_post'],
-    scopes_supported: ['transactions/get', 'transactions/post'],
-    response_types_supported: [],
+    userinfo_endpoint: `${origin}/oauth2/userInfo`,
+    revocation_endpoint: `${origin}/oauth2/revoke`,
+    end_session_endpoint: `${origin}/logout`,
+    jwks_uri: `${origin}/${POOL_ID}/.well-known/jwks.json`,
+    grant_types_supported: ['authorization_code', 'client_credentials', 'refresh_token'],
+    response_types_supported: ['code'],
+    response_modes_supported: ['query'],
+    code_challenge_methods_supported: ['S256'],
+    token_endpoint_auth_methods_supported: auth,
+    revocation_endpoint_auth_methods_supported: auth,
+    scopes_supported: ['openid', 'email', 'profile', 'transactions/get', 'transactions/post'],
     subject_types_supported: ['public'],
-    id_token_signing_alg_values_supported: ['RS256']
+    id_token_signing_alg_values_supported: ['RS256'],
+    claims_supported: ['sub', 'iss', 'aud', 'exp', 'iat', 'auth_time', 'nonce', 'at_hash', 'cognito:username', 'cognito:groups',
+      'email', 'email_verified', 'name', 'given_name', 'family_name', 'middle_name', 'nickname', 'preferred_username', 'profile',
+      'picture', 'website', 'gender', 'birthdate', 'zoneinfo', 'locale', 'phone_number', 'phone_number_verified', 'address', 'updated_at']
   })
 })
 
@@ -62,9 +73,10 @@ t.test('publishes the next key before it signs, and lists every published algori
   const clock = manualClock(Date.now())
   const app = await startIssuer(t, { clock: clock.now })
   const before = await getToken(app, CLIENTS.poster)
+  const rs = await app.issuer.rotateKeys()
   const result = await app.issuer.rotateKeys({ algorithm: 'EdDSA' })
   const { keys } = await (await fetch(app.issuer.urls.jwksUri)).json() as { keys: Array<{ kid: string }> }
-  t.same(keys.map((k) => k.kid), [result.active.kid, result.next.kid])
+  t.same(keys.map((k) => k.kid), [rs.active.kid, rs.next.kid, result.active.kid], 'a new algorithm is published beside the others')
   t.same(((await (await fetch(app.issuer.urls.discoveryUrl)).json()) as { id_token_signing_alg_values_supported: string[] }).id_token_signing_alg_values_supported, ['RS256', 'EdDSA'])
   t.ok(before)
 })

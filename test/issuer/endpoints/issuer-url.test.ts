@@ -16,7 +16,12 @@ t.test('builds the URLs from the listening address and port', async (t) => {
     issuer: `http://127.0.0.1:${port}/local-1_X`,
     jwksUri: `http://127.0.0.1:${port}/local-1_X/.well-known/jwks.json`,
     tokenEndpoint: `http://127.0.0.1:${port}/oauth2/token`,
-    discoveryUrl: `http://127.0.0.1:${port}/local-1_X/.well-known/openid-configuration`
+    discoveryUrl: `http://127.0.0.1:${port}/local-1_X/.well-known/openid-configuration`,
+    authorizationEndpoint: `http://127.0.0.1:${port}/oauth2/authorize`,
+    userInfoEndpoint: `http://127.0.0.1:${port}/oauth2/userInfo`,
+    revocationEndpoint: `http://127.0.0.1:${port}/oauth2/revoke`,
+    logoutEndpoint: `http://127.0.0.1:${port}/logout`,
+    loginPage: `http://127.0.0.1:${port}/login`
   })
 })
 
@@ -44,7 +49,12 @@ t.test('uses the explicit issuer URL as given, the token endpoint beside the poo
     issuer: 'https://auth.example.com/tenants/local-1_X',
     jwksUri: 'https://auth.example.com/tenants/local-1_X/.well-known/jwks.json',
     tokenEndpoint: 'https://auth.example.com/tenants/oauth2/token',
-    discoveryUrl: 'https://auth.example.com/tenants/local-1_X/.well-known/openid-configuration'
+    discoveryUrl: 'https://auth.example.com/tenants/local-1_X/.well-known/openid-configuration',
+    authorizationEndpoint: 'https://auth.example.com/tenants/oauth2/authorize',
+    userInfoEndpoint: 'https://auth.example.com/tenants/oauth2/userInfo',
+    revocationEndpoint: 'https://auth.example.com/tenants/oauth2/revoke',
+    logoutEndpoint: 'https://auth.example.com/tenants/logout',
+    loginPage: 'https://auth.example.com/tenants/login'
   })
 })
 

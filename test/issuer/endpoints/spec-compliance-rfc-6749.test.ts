@@ -64,8 +64,14 @@ t.test('flow the client is not allowed: 400 unauthorized_client', async (t) => {
 })
 
 t.test('unknown grant type: 400 unsupported_grant_type', async (t) => {
-  for (const grant of ['password', 'authorization_code', 'refresh_token', 'urn:ietf:params:oauth:grant-type:jwt-bearer']) {
+  for (const grant of ['password', 'implicit', 'urn:ietf:params:oauth:grant-type:jwt-bearer']) {
     refused(t, await postToken(url, { form: { grant_type: grant }, authorization: POSTER }), 400, 'unsupported_grant_type')
+  }
+})
+
+t.test('user grants from a client_credentials client: 400 unauthorized_client', async (t) => {
+  for (const grant of ['authorization_code', 'refresh_token']) {
+    refused(t, await postToken(url, { form: { grant_type: grant }, authorization: POSTER }), 400, 'unauthorized_client')
   }
 })
 
