@@ -10,13 +10,14 @@ function integer (env: NodeJS.ProcessEnv, name: string, fallback: number, min: n
   return value
 }
 
-/** `ISSUER_PORT` (9000), `UPSTREAM_PORT` (9001), `GATEWAY_PORT` (8080), `GATEWAY_WORKERS` (1), `LOG` (off). */
+/** `ISSUER_PORT` (9000), `UPSTREAM_PORT` (9001), `GATEWAY_PORT` (8080), `RP_PORT` (9002), `GATEWAY_WORKERS` (1), `LOG` (off). */
 export function stackOptionsFromEnv (env: NodeJS.ProcessEnv, defaults: Partial<StackOptions> = {}): StackOptions {
   const d = { ...STACK_DEFAULTS, ...defaults }
   return {
     issuerPort: integer(env, 'ISSUER_PORT', d.issuerPort, 0, 65535),
     upstreamPort: integer(env, 'UPSTREAM_PORT', d.upstreamPort, 0, 65535),
     gatewayPort: integer(env, 'GATEWAY_PORT', d.gatewayPort, 0, 65535),
+    relyingPartyPort: integer(env, 'RP_PORT', d.relyingPartyPort, 0, 65535),
     workers: integer(env, 'GATEWAY_WORKERS', d.workers, 1, 64),
     logger: env.LOG === '1'
   }
