@@ -77,37 +77,37 @@ export async function registerFormEndpoint (
 /** Registers the token endpoint on `app`, in its own context. */
 export async function registerTokenEndpoint (app: FastifyInstance, ctx: TokenEndpointContext): Promise<void> {
   await registerFormEndpoint(app, ctx, TOKEN_PATH, async (request: FastifyRequest, reply: FastifyReply): Promise<TokenResponse | UserTokenResponse> => {
-      const tokenRequest = readTokenRequest(request.body as string | undefined, request.headers.authorization)
-      if (!(GRANT_TYPES as readonly string[]).includes(tokenRequest.grantType)) {
-        throw new OAuthError('unsupported_grant_type', `This issuer supports grant_type ${GRANT_TYPES.join(', ')}.`)
-      }
-      const client = await authenticateClient(ctx.config, tokenRequest.credentials)
-      if (tokenRequest.grantType === 'authorization_code') {
-        const body = await authorizationCodeGrant(ctx, client, tokenRequest.params)
-        noStore(reply)
-        return body
-      }
-      if (tokenRequest.grantType === 'refresh_token') {
-        const body = await refreshTokenGrant(ctx, client, tokenRequest.params, tokenRequest.scopes)
-        noStore(reply)
-        return body
-      }
-      if (!client.allowedOAuthFlows.includes('client_credentials')) {
-        throw new OAuthError('unauthorized_client', 'The client is not allowed the client_credentials flow.')
-      }
-      const scopes = grantScopes(client, tokenRequest.scopes)
-      const issuer = ctx.urls().issuer
-      await ctx.keys.refresh()
-      const now = ctx.clock()
-      const accessToken = await mintAccessToken({
-        key: ctx.keys.signingKey(now, client.signingAlgorithm),
-        issuer,
-        clientId: client.clientId,
-        scopes,
-        validitySeconds: client.accessTokenValiditySeconds,
-        now
-      })
+    const tokenRequest = readTokenRequest(request.body as string | undefined, request.headers.authorization)
+    if (!(GRANT_TYPES as readonly string[]).includes(tokenRequest.grantType)) {
+      throw new OAuthError('unsupported_grant_type', `This issuer supports grant_type ${GRANT_TYPES.join(', ')}.`)
+    }
+    const client = await authenticateClient(ctx.config, tokenRequest.credentials)
+    if (tokenRequest.grantType === 'authorization_code') {
+      const body = await authorizationCodeGrant(ctx, client, tokenRequest.params)
       noStore(reply)
-      return { access_token: accessToken, token_type: 'Bearer', expires_in: client.accessTokenValiditySeconds }
+      return body
+    }
+    if (tokenRequest.grantType === 'refresh_token') {
+      const body = await refreshTokenGrant(ctx, client, tokenRequest.params, tokenRequest.scopes)
+      noStore(reply)
+      return body
+    }
+    if (!client.allowedOAuthFlows.includes('client_credentials')) {
+      throw new OAuthError('unauthorized_client', 'The client is not allowed the client_credentials flow.')
+    }
+    const scopes = grantScopes(client, tokenRequest.scopes)
+    const issuer = ctx.urls().issuer
+    await ctx.keys.refresh()
+    const now = ctx.clock()
+    const accessToken = await mintAccessToken({
+      key: ctx.keys.signingKey(now, client.signingAlgorithm),
+      issuer,
+      clientId: client.clientId,
+      scopes,
+      validitySeconds: client.accessTokenValiditySeconds,
+      now
+    })
+    noStore(reply)
+    return { access_token: accessToken, token_type: 'Bearer', expires_in: client.accessTokenValiditySeconds }
   })
 }
