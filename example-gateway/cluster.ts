@@ -6,7 +6,7 @@
 import cluster, { type Worker } from 'node:cluster'
 import { extname } from 'node:path'
 import { fileURLToPath } from 'node:url'
-import type { GatewayConfig } from './config.js'
+import type { GatewayConfig } from '../src/gateway/config.js'
 import type { ResourceServerOptions } from '../src/index.js'
 
 /** What each worker needs; it crosses a process boundary, so it is plain JSON. */

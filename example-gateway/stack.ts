@@ -9,9 +9,10 @@ import { addClient, addResourceServer, addUser, createConfig, createIssuer, type
 import { buildRelyingParty, type RelyingPartySettings } from './relying-party.js'
 import type { FastifyInstance } from 'fastify'
 import type { AddressInfo } from 'node:net'
-import type { GatewayConfig } from './config.js'
+import type { GatewayConfig } from '../src/gateway/config.js'
 import { startGatewayWorkers, type GatewayWorkers } from './cluster.js'
-import { buildGateway, type GatewayOptions } from './gateway.js'
+import { buildGateway, type GatewayOptions } from '../src/gateway/gateway.js'
+import { listenOrExplain } from '../src/gateway/listen.js'
 import { buildTransactionsService } from './transactions-service.js'
 
 /** Ports and sizes of the demo stack. Port 0 picks a free port. */
@@ -53,6 +54,8 @@ export interface DemoStack {
 
 export const STACK_DEFAULTS = Object.freeze({ issuerPort: 9000, upstreamPort: 9001, gatewayPort: 8080, relyingPartyPort: 9002, workers: 1 })
 const HOST = '127.0.0.1'
+/** The demo gateway's limits: per client, and per address for refusals (in memory; see the README for Redis). */
+export const DEMO_RATE_LIMIT = Object.freeze({ perClient: { max: 600, windowMs: 60_000 }, unauthenticated: { max: 120, windowMs: 60_000 } })
 
 function port (server: FastifyInstance): number {
   return (server.server.address() as AddressInfo).port
@@ -87,7 +90,7 @@ export async function startDemoStack (options: StackOptions = {}): Promise<DemoS
     // The relying party listens first: its callback URL goes into the issuer's configuration.
     let rpSettings: RelyingPartySettings | undefined
     const rp = buildRelyingParty(() => rpSettings as RelyingPartySettings, { logger: o.logger })
-    await rp.listen({ port: o.relyingPartyPort, host: HOST })
+    await listenOrExplain(rp, { port: o.relyingPartyPort, host: HOST }, 'RP_PORT')
     started.push(rp)
     const rpUrl = `http://${HOST}:${port(rp)}`
     const webScopes = ['openid', 'email', 'profile', 'transactions/get', 'transactions/post']
@@ -104,19 +107,20 @@ export async function startDemoStack (options: StackOptions = {}): Promise<DemoS
 
     // A demo is signed into again and again from one machine: looser throttling than the default.
     const issuer: IssuerInstance = await createIssuer({ config, logger: o.logger, loginAttemptsPerUsername: 100, loginAttemptsPerAddress: 200 })
-    await issuer.listen({ port: o.issuerPort, host: HOST })
+    await listenOrExplain(issuer, { port: o.issuerPort, host: HOST }, 'ISSUER_PORT')
     started.push(issuer)
     const urls = issuer.issuer.urls
     // The web client's tokens are ES256 (the FAPI point of the seed tutorial); the others RS256.
     const auth = { issuer: urls.issuer, clientId: [full.clientId, readOnly.clientId, web.clientId], algorithms: ['RS256', 'ES256'] as Array<'RS256' | 'ES256'> }
 
     const upstream = await buildTransactionsService({ auth, fastify: { logger: o.logger } })
-    await upstream.listen({ port: o.upstreamPort, host: HOST })
+    await listenOrExplain(upstream, { port: o.upstreamPort, host: HOST }, 'UPSTREAM_PORT')
     started.push(upstream)
     const upstreamUrl = `http://${HOST}:${port(upstream)}`
 
     const gatewayConfig: GatewayConfig = {
-      routes: [{ prefix: '/transactions', upstream: upstreamUrl, methods: { GET: ['transactions/get'], POST: ['transactions/post'] } }]
+      routes: [{ prefix: '/transactions', upstream: upstreamUrl, methods: { GET: ['transactions/get'], POST: ['transactions/post'] } }],
+      rateLimit: DEMO_RATE_LIMIT
     }
     const gatewayOptions: GatewayOptions = { config: gatewayConfig, auth, fastify: { logger: o.logger } }
     let gatewayPort: number
@@ -126,7 +130,7 @@ export async function startDemoStack (options: StackOptions = {}): Promise<DemoS
       gatewayPort = workers.port
     } else {
       const gateway = await buildGateway(gatewayOptions)
-      await gateway.listen({ port: o.gatewayPort, host: HOST })
+      await listenOrExplain(gateway, { port: o.gatewayPort, host: HOST }, 'GATEWAY_PORT')
       started.push(gateway)
       gatewayPort = port(gateway)
     }

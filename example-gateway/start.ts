@@ -4,7 +4,7 @@
  */
 import { curlCommands } from './flow.js'
 import { stackOptionsFromEnv } from './env.js'
-import { startDemoStack, type DemoStack } from './stack.js'
+import { DEMO_RATE_LIMIT, startDemoStack, type DemoStack } from './stack.js'
 
 /** Starts the stack and prints how to use it. Returns the stack; signals close it. */
 export async function start (env: NodeJS.ProcessEnv, print: (text: string) => void): Promise<DemoStack> {
@@ -18,6 +18,7 @@ export async function start (env: NodeJS.ProcessEnv, print: (text: string) => vo
     `  token      ${stack.tokenEndpoint}`,
     `  upstream   ${stack.upstreamUrl}   (the transactions service, itself protected)`,
     `  gateway    ${stack.gatewayUrl}   (GET/HEAD need transactions/get, POST needs transactions/post)`,
+    `             rate limits: ${DEMO_RATE_LIMIT.perClient.max} requests a minute per client, ${DEMO_RATE_LIMIT.unauthenticated.max} refusals a minute per address`,
     '',
     '  clients (secrets are shown once; they are stored hashed):',
     `    full       id ${full.clientId}  secret ${full.clientSecret}  scopes ${full.scopes.join(' ')}`,

@@ -17,4 +17,7 @@ export { fastifyResourceServer }
 export default fastifyResourceServer
 export type { ResourceServerOptions, AuthorizeHook } from './fastify/plugin.js'
 export type { RouteAuthOptions } from './fastify/route-config.js'
+export type { OpenApiOptions } from './fastify/openapi-options.js'
+export type { OAuth2SecurityScheme } from './fastify/openapi.js'
 export * from './verifier/index.js'
+export { redactUrl, redactLogMessage, redactingLogger, serializers, CREDENTIAL_PARAMETERS, REDACTED, type LoggableRequest, type LoggedRequest } from './logging/index.js'

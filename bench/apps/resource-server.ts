@@ -11,7 +11,9 @@ export const resourceServer: AppBuilder = async ({ jwksUri, options }) => {
     stats: () => ({
       jwksFetchCount: app.tokenVerifier.jwksFetchCount,
       cachedTokenCount: app.tokenVerifier.cachedTokenCount,
-      tokenCacheMaxEntries: app.tokenVerifier.options.tokenCacheMaxEntries
+      tokenCacheMaxEntries: app.tokenVerifier.options.tokenCacheMaxEntries,
+      cachedTokenBytes: app.tokenVerifier.cachedTokenBytes,
+      tokenCacheMaxBytes: app.tokenVerifier.options.tokenCacheMaxBytes
     })
   }
 }

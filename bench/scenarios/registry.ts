@@ -33,6 +33,9 @@ export const THROUGHPUT: readonly ThroughputScenario[] = [
   { id: 'baseline', row: '1', label: 'Fastify, no authentication (same bearer header, unread)', app: 'baseline', workload: 'repeat', group: 'baseline', noAuth: true },
   { id: 'ours-repeat', row: '2', label: 'fastify-resource-server, one repeated token', app: 'resource-server', workload: 'repeat', group: 'repeat', ours: true },
   { id: 'ours-unique', row: '3', label: 'fastify-resource-server, unique tokens', app: 'resource-server', workload: 'unique', group: 'unique', ours: true },
+  // Issue 9's choice, measured again on every run: the same server checking signatures on the event
+  // loop (crypto.verify's synchronous form) instead of libuv's threadpool.
+  { id: 'ours-unique-sync', row: '3', label: 'fastify-resource-server, unique tokens, verifyOnThreadpool: false', app: 'resource-server', options: { verifyOnThreadpool: false }, workload: 'unique', group: 'unique', ours: true },
   { id: 'fastify-jwt-cache-repeat', row: '4', label: '@fastify/jwt + get-jwks, fast-jwt cache on, repeated token', app: 'fastify-jwt', options: { cache: true }, workload: 'repeat', group: 'repeat' },
   { id: 'fastify-jwt-nocache-repeat', row: '4', label: '@fastify/jwt + get-jwks, cache off, repeated token', app: 'fastify-jwt', options: { cache: false }, workload: 'repeat', group: 'repeat' },
   { id: 'fastify-jwt-cache-unique', row: '4', label: '@fastify/jwt + get-jwks, fast-jwt cache on, unique tokens', app: 'fastify-jwt', options: { cache: true }, workload: 'unique', group: 'unique' },

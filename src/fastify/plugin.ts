@@ -14,6 +14,8 @@ import type { VerifiedToken } from '../verifier/verified-token.js'
 import { TokenVerifier } from '../verifier/verifier.js'
 import { extractBearer, hasFormBodyToken } from './bearer.js'
 import { realmParam, sendRefusal } from './challenge.js'
+import { describeHook, registerOpenApi, type OAuth2SecurityScheme } from './openapi.js'
+import { resolveOpenApiOptions, type OpenApiOptions } from './openapi-options.js'
 import { compileRouteAuth, type CompiledRouteAuth, type RouteAuthOptions } from './route-config.js'
 
 /** The plugin's options: the verifier's, plus how the plugin speaks HTTP. */
@@ -35,6 +37,8 @@ export interface ResourceServerOptions extends VerifierOptions {
   prefetchJwks?: boolean
   /** Log level of the one line logged per refusal. Default `'info'`. */
   refusalLogLevel?: 'fatal' | 'error' | 'warn' | 'info' | 'debug' | 'trace' | 'silent'
+  /** Publish each route's requirements as OpenAPI security (for @fastify/swagger). Default: off. */
+  openapi?: OpenApiOptions
 }
 
 /** The hook `requireScopes` and `authorize` return; usable as onRequest or preHandler. */
@@ -64,10 +68,15 @@ declare module 'fastify' {
     authorize: (requirements: Requirements) => AuthorizeHook
     /** The verifier behind the plugin. */
     tokenVerifier: TokenVerifier
+    /**
+     * The `oauth2` security scheme, by name, for @fastify/swagger's
+     * `openapi.components.securitySchemes`; empty without the `openapi` option.
+     */
+    openapiSecuritySchemes: Record<string, OAuth2SecurityScheme>
   }
 }
 
-const PLUGIN_KEYS = new Set(['verifier', 'realm', 'validate', 'prefetchJwks', 'refusalLogLevel'])
+const PLUGIN_KEYS = new Set(['verifier', 'realm', 'validate', 'prefetchJwks', 'refusalLogLevel', 'openapi'])
 const LOG_LEVELS = new Set(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'])
 
 function splitOptions (options: ResourceServerOptions): { verifier: TokenVerifier, realm: string } {
@@ -159,7 +168,7 @@ async function resourceServer (fastify: FastifyInstance, options: ResourceServer
   }
 
   function hookFor (needs: CompiledRequirements): AuthorizeHook {
-    return async function authorizeHook (request, reply) {
+    return describeHook(async function authorizeHook (request, reply) {
       if (request.auth === null) {
         await authenticate(request, reply, false, needs)
         return
@@ -169,7 +178,7 @@ async function resourceServer (fastify: FastifyInstance, options: ResourceServer
       } catch (err) {
         refuse(request, reply, err as ResourceServerError)
       }
-    }
+    }, needs)
   }
 
   fastify.decorateRequest('auth', null)
@@ -182,6 +191,7 @@ async function resourceServer (fastify: FastifyInstance, options: ResourceServer
 
   // Route config is checked when the route is declared, so a typo fails at start-up.
   fastify.addHook('onRoute', (route) => { compileRouteAuth(route.config?.auth) })
+  registerOpenApi(fastify, resolveOpenApiOptions(options.openapi, options.userPoolId))
 
   // Callback style, so a cache hit passes without a promise; a miss continues when verified.
   fastify.addHook('onRequest', (request, reply, done) => {

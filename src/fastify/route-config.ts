@@ -3,7 +3,7 @@
  *
  * - absent: a valid token is required (secure by default);
  * - `false`: the route is public;
- * - an object: requirements (scopes, groups, token_use), and `optional: true` to let requests
+ * - an object: requirements (scopes, groups, claims, token_use), and `optional: true` to let requests
  *   without a token through with `request.auth === null` (a bad token is still refused).
  */
 import { OptionError } from '../verifier/errors.js'

@@ -3,7 +3,6 @@
  * exactly three segments, strict base64url (no padding, no stray bits), UTF-8 JSON objects, and
  * no prototype-polluting members.
  */
-import { base64url } from 'jose'
 import secureJson from 'secure-json-parse'
 import { TokenMalformedError, TokenTooLargeError } from './errors.js'
 
@@ -11,6 +10,10 @@ import { TokenMalformedError, TokenTooLargeError } from './errors.js'
 export interface DecodedJws {
   readonly header: Readonly<Record<string, unknown>>
   readonly payload: Readonly<Record<string, unknown>>
+  /** What the signature covers: the header and payload segments with the dot between them (RFC 7515 §5.2). */
+  readonly signingInput: string
+  /** The signature bytes. */
+  readonly signature: Uint8Array
 }
 
 const BASE64URL = /^[A-Za-z0-9_-]+$/
@@ -37,7 +40,7 @@ function decodeJsonObject (segment: string, part: 'header' | 'payload'): Record<
   }
   let value: unknown
   try {
-    value = secureJson.parse(utf8.decode(base64url.decode(segment)), undefined, { protoAction: 'error', constructorAction: 'error' })
+    value = secureJson.parse(utf8.decode(Buffer.from(segment, 'base64url')), undefined, { protoAction: 'error', constructorAction: 'error' })
   } catch {
     throw new TokenMalformedError(`The token ${part} is not valid JSON, or carries a forbidden member such as __proto__.`)
   }
@@ -63,11 +66,14 @@ export function decodeCompactJws (token: string, maxBytes: number): DecodedJws {
   if (first === -1 || second === -1 || token.indexOf('.', second + 1) !== -1) {
     throw new TokenMalformedError('The token must be a compact JWS of exactly three dot-separated segments.')
   }
-  if (!isCanonicalBase64url(token.slice(second + 1))) {
+  const signature = token.slice(second + 1)
+  if (!isCanonicalBase64url(signature)) {
     throw new TokenMalformedError('The token signature is not canonical base64url.')
   }
   return {
     header: decodeJsonObject(token.slice(0, first), 'header'),
-    payload: decodeJsonObject(token.slice(first + 1, second), 'payload')
+    payload: decodeJsonObject(token.slice(first + 1, second), 'payload'),
+    signingInput: token.slice(0, second),
+    signature: Buffer.from(signature, 'base64url')
   }
 }

@@ -166,14 +166,35 @@ export class InsufficientGroupError extends ForbiddenError {
 }
 
 /**
+ * The token's claims do not hold what the route requires (`claims` or `anyClaims`). The token is
+ * valid, so this is 403 `insufficient_scope` (RFC 6750 §3.1: "requires higher privileges than
+ * provided by the access token"), not `invalid_token`, which would send the client to get the same
+ * token again; no `scope` attribute is sent, since no scope would help.
+ */
+export class InsufficientClaimError extends ForbiddenError {
+  readonly code = 'ERR_INSUFFICIENT_CLAIM'
+  /** The claim paths, as the route wrote them, that the token does not meet. */
+  constructor (readonly claims: readonly string[], message: string) { super(message) }
+}
+
+/**
  * No keys could be obtained from the issuer (cold cache and the JWKS endpoint failing).
  * The token is not known to be bad, so an HTTP edge answers 503, not 401.
  */
 export class JwksUnavailableError extends ResourceServerError {
-  readonly code = 'ERR_JWKS_UNAVAILABLE'
+  readonly code: string = 'ERR_JWKS_UNAVAILABLE'
   readonly kind = 'unavailable' as const
   /** Milliseconds until the next fetch attempt, for `Retry-After`. */
   constructor (message: string, readonly retryAfterMs: number) { super(message) }
+}
+
+/**
+ * The token's `kid` is not among the keys in hand, and the issuer's JWKS cannot be fetched to
+ * look for it (a failed download, or its back-off). The key may well be new, so this is a 503
+ * with `Retry-After`, not a 401: a failed fetch is not a missing key.
+ */
+export class KeyLookupUnavailableError extends JwksUnavailableError {
+  override readonly code = 'ERR_KEY_LOOKUP_UNAVAILABLE'
 }
 
 /** Every code above, for documentation tests and exhaustive switches. */
@@ -199,7 +220,9 @@ export const ERROR_CODES = [
   'ERR_CLAIM_REJECTED',
   'ERR_INSUFFICIENT_SCOPE',
   'ERR_INSUFFICIENT_GROUP',
-  'ERR_JWKS_UNAVAILABLE'
+  'ERR_JWKS_UNAVAILABLE',
+  'ERR_KEY_LOOKUP_UNAVAILABLE',
+  'ERR_INSUFFICIENT_CLAIM'
 ] as const
 
 /** One of the stable error codes. */

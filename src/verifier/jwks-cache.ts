@@ -2,39 +2,30 @@
  * The keys of one JWKS URI, cached with the rules a resource server needs under load and outage:
  *
  * - one fetch in flight at a time, whoever asks;
- * - an unknown `kid` refetches at most once per `cooldownMs`, so random kids cannot hammer the
- *   issuer (jose's `cooldownDuration`, aws-jwt-verify's penalty box);
+ * - an unknown `kid` refetches at most once per `cooldownMs` after a successful fetch, so random
+ *   kids cannot hammer the issuer (jose's `cooldownDuration`, aws-jwt-verify's penalty box);
  * - keys older than `maxAgeMs` are fetched again, so a key removed from the JWKS stops being trusted;
- * - when a fetch fails, failures back off exponentially, and the last good keys keep serving for
- *   `staleIfErrorMs` past their max age.
+ * - stale-while-revalidate: past max age, and up to `staleIfErrorMs` beyond it, requests are
+ *   answered at once with the keys in hand while one background refresh runs (Envoy's async
+ *   fetch); a refresh starts already in the last tenth of the max age (refresh-ahead), so steady
+ *   traffic never sees an expired set;
+ * - a failed fetch is not a missing key: it backs off exponentially, never starts the cooldown,
+ *   and a `kid` that could not be looked up is {@link KeyLookupUnavailableError} (503), not 401.
  */
-import { importJWK, type CryptoKey } from 'jose'
-import type { Algorithm } from './algorithms.js'
-import { JwksUnavailableError, KeyNotFoundError } from './errors.js'
+import { JwksUnavailableError, KeyLookupUnavailableError, KeyNotFoundError } from './errors.js'
 import { fetchJwks, JwksFetchError } from './jwks-fetch.js'
 import type { Jwk } from './jwk.js'
 
-/** A key of the set, with its imports memoized per algorithm. */
+/** A key of the set. Its node:crypto import is memoized on `jwk` (see signature.ts). */
 export class KeyEntry {
   /** False once a refresh no longer lists this key: tokens it signed stop being trusted. */
   live = true
-  readonly #imported = new Map<Algorithm, Promise<CryptoKey>>()
   readonly fingerprint: string
 
   constructor (readonly jwk: Jwk) {
     // JSON keeps the members apart: a joined string would let `alg` or `kid` text shift one
     // member into the next, and two different keys could share a fingerprint.
     this.fingerprint = JSON.stringify([jwk.kty, jwk.alg, jwk.crv, jwk.n, jwk.e, jwk.x, jwk.y])
-  }
-
-  /** The key imported for `alg`, imported once. */
-  key (alg: Algorithm): Promise<CryptoKey> {
-    let imported = this.#imported.get(alg)
-    if (imported === undefined) {
-      imported = importJWK({ ...this.jwk, ext: false }, alg) as Promise<CryptoKey>
-      this.#imported.set(alg, imported)
-    }
-    return imported
   }
 }
 
@@ -51,78 +42,116 @@ export interface RemoteKeySetOptions {
   readonly maxAgeMs: number
   readonly staleIfErrorMs: number
   readonly clock: () => number
+  /** How long before max age a request starts a background refresh. Default: a tenth of `maxAgeMs`. */
+  readonly refreshAheadMs?: number
 }
 
 const FIRST_BACKOFF_MS = 1000
+
+/** The share of the max age, at its end, in which a request starts the next refresh. */
+export const REFRESH_AHEAD_FRACTION = 0.1
+
+const NOT_PUBLISHED = 'The token names a signing key the issuer does not publish.'
 
 /** The cached keys of one JWKS URI. */
 export class RemoteKeySet {
   #set: KeySet | undefined
   #inflight: Promise<KeySet> | undefined
-  #lastFetchAt = Number.NEGATIVE_INFINITY
   #failures = 0
   #nextAttemptAt = 0
   #lastError = ''
+  readonly #refreshAge: number
+  readonly #usableAge: number
   /** How many downloads were started, for tests and benchmarks. */
   fetchCount = 0
+  /** How many lookups were answered with a set past its max age, for tests and benchmarks. */
+  staleCount = 0
 
-  constructor (readonly uri: string, private readonly options: RemoteKeySetOptions) {}
+  constructor (readonly uri: string, private readonly options: RemoteKeySetOptions) {
+    this.#refreshAge = options.maxAgeMs - (options.refreshAheadMs ?? Math.floor(options.maxAgeMs * REFRESH_AHEAD_FRACTION))
+    this.#usableAge = options.maxAgeMs + options.staleIfErrorMs
+  }
 
   /**
-   * The keys named `kid`, fetching or refreshing the set when the rules allow.
+   * The keys named `kid`. A request waits on a download only when it has no usable key: a cold
+   * cache, a set past the stale window, or a `kid` the set in hand does not list.
    *
    * @throws {KeyNotFoundError} when no key has that `kid`.
+   * @throws {KeyLookupUnavailableError} when the `kid` is unknown and the JWKS cannot be fetched.
    * @throws {JwksUnavailableError} when no usable set can be had.
    */
   async getKeys (kid: string): Promise<readonly KeyEntry[]> {
     const now = this.options.clock()
-    let set = this.#set
-    if (set !== undefined && now - set.fetchedAt < this.options.maxAgeMs) {
-      const found = set.byKid.get(kid)
-      if (found !== undefined) return found
-      if (this.#inflight === undefined && (now - this.#lastFetchAt < this.options.cooldownMs || now < this.#nextAttemptAt)) {
-        throw new KeyNotFoundError('The token names a signing key the issuer does not publish.')
-      }
-      set = await this.#refresh().catch(() => set as KeySet)
-    } else {
-      set = await this.#usableSet(now)
-    }
+    const set = this.#usable(now)
+    if (set === undefined) return this.#find(await this.#foreground(now), kid)
     const found = set.byKid.get(kid)
-    if (found === undefined) throw new KeyNotFoundError('The token names a signing key the issuer does not publish.')
-    return found
+    if (found !== undefined) return found
+    if (now - set.fetchedAt < this.options.cooldownMs) throw new KeyNotFoundError(NOT_PUBLISHED)
+    if (this.#inflight === undefined && now < this.#nextAttemptAt) throw this.#unavailable(KeyLookupUnavailableError, now)
+    try {
+      return this.#find(await this.#refresh(), kid)
+    } catch (err) {
+      if (err instanceof KeyNotFoundError) throw err
+      throw this.#unavailable(KeyLookupUnavailableError, this.options.clock())
+    }
   }
 
   /**
    * Whether a token verified earlier with `entry` may still be trusted without a new lookup:
-   * the key is still published, and the set is fresh, or stale while a failed refresh backs off
-   * (within the outage window). Once a refresh may be tried again, a stale set is not trusted,
-   * so the next request refetches and a key removed meanwhile stops being accepted.
+   * the key is still published and the set is usable (fresh, or stale within the window while
+   * a background refresh runs or backs off). A refresh that no longer lists the key retires it.
+   * Like every lookup, it starts the background refresh when one is due.
    */
   isTrusted (entry: KeyEntry, now: number): boolean {
-    const set = this.#set
-    if (!entry.live || set === undefined) return false
-    const age = now - set.fetchedAt
-    if (age < this.options.maxAgeMs) return true
-    // #nextAttemptAt lies ahead only while a failed refresh backs off
-    return now < this.#nextAttemptAt && age < this.options.maxAgeMs + this.options.staleIfErrorMs
+    return this.#usable(now) !== undefined && entry.live
   }
 
   /** Fetches the set now unless a failure back-off is running; for prefetch at start-up. */
   async prefetch (): Promise<void> {
-    await this.#usableSet(this.options.clock())
+    await this.#foreground(this.options.clock())
   }
 
-  async #usableSet (now: number): Promise<KeySet> {
+  /** Resolves once no download is in flight (a background refresh included); for tests and shutdown. */
+  async settled (): Promise<void> {
+    await this.#inflight?.catch(() => {})
+  }
+
+  /** The set in hand if it may still be used, starting a background refresh when one is due. */
+  #usable (now: number): KeySet | undefined {
     const set = this.#set
-    if (this.#inflight !== undefined || now >= this.#nextAttemptAt) {
-      try {
-        return await this.#refresh()
-      } catch {}
+    if (set === undefined) return undefined
+    const age = now - set.fetchedAt
+    if (age >= this.#refreshAge && this.#inflight === undefined && now >= this.#nextAttemptAt) {
+      // Nobody awaits a background refresh: its failure is recorded by the back-off.
+      this.#refresh().catch(() => {})
     }
-    const after = this.options.clock()
-    if (set !== undefined && after - set.fetchedAt < this.options.maxAgeMs + this.options.staleIfErrorMs) return set
-    const retryAfterMs = Math.max(this.#nextAttemptAt - after, 0)
-    throw new JwksUnavailableError(`The issuer's signing keys cannot be fetched (${this.#lastError}); try again later.`, retryAfterMs)
+    if (age >= this.#usableAge) return undefined
+    if (age >= this.options.maxAgeMs) this.staleCount++
+    return set
+  }
+
+  /** A download the caller waits for: joined if one runs, refused during a back-off. */
+  async #foreground (now: number): Promise<KeySet> {
+    if (this.#inflight === undefined && now < this.#nextAttemptAt) throw this.#unavailable(JwksUnavailableError, now)
+    try {
+      return await this.#refresh()
+    } catch {
+      throw this.#unavailable(JwksUnavailableError, this.options.clock())
+    }
+  }
+
+  #find (set: KeySet, kid: string): readonly KeyEntry[] {
+    const found = set.byKid.get(kid)
+    if (found === undefined) throw new KeyNotFoundError(NOT_PUBLISHED)
+    return found
+  }
+
+  #unavailable (Class: typeof JwksUnavailableError, now: number): JwksUnavailableError {
+    const retryAfterMs = Math.max(this.#nextAttemptAt - now, 0)
+    const message = Class === KeyLookupUnavailableError
+      ? `The token names a signing key that is not in the cached set, and the issuer's keys cannot be fetched to look for it (${this.#lastError}); try again later.`
+      : `The issuer's signing keys cannot be fetched (${this.#lastError}); try again later.`
+    return new Class(message, retryAfterMs)
   }
 
   #refresh (): Promise<KeySet> {
@@ -131,7 +160,6 @@ export class RemoteKeySet {
   }
 
   async #download (): Promise<KeySet> {
-    this.#lastFetchAt = this.options.clock()
     this.fetchCount++
     let jwks: Jwk[]
     try {

@@ -2,8 +2,13 @@
  * One JWKS download, under strict rules: a real timeout that covers the body too, a size cap
  * enforced while reading, no redirects (a redirect could hand key selection to another host),
  * and no headers but `accept`: nothing of the client's request is ever forwarded.
+ *
+ * A reset or refused connection is retried once, at once, on a connection of its own: a
+ * keep-alive socket that the server closed while idle (or a server that just restarted) fails
+ * the first request sent on it, and a second request on the same pool could meet the same fate.
  */
 import secureJson from 'secure-json-parse'
+import { Agent, type Dispatcher } from 'undici'
 import { acceptJwk, type Jwk } from './jwk.js'
 
 /** Why a JWKS download failed. Internal: callers see {@link JwksUnavailableError}. */
@@ -11,6 +16,9 @@ export class JwksFetchError extends Error {}
 
 /** The most keys kept from one JWKS; real issuers publish a handful. */
 const MAX_KEYS = 100
+
+/** Network errors that a second attempt on a new connection may well not meet. */
+const TRANSIENT_CODES = new Set(['ECONNRESET', 'ECONNREFUSED', 'EPIPE', 'UND_ERR_SOCKET'])
 
 async function readCapped (response: Response, maxBytes: number): Promise<string> {
   const declared = Number(response.headers.get('content-length'))
@@ -29,31 +37,54 @@ async function readCapped (response: Response, maxBytes: number): Promise<string
   return Buffer.concat(chunks).toString('utf8')
 }
 
+async function download (uri: string, signal: AbortSignal, maxBytes: number, dispatcher?: Dispatcher): Promise<string> {
+  const response = await fetch(uri, {
+    method: 'GET',
+    redirect: 'manual',
+    headers: { accept: 'application/jwk-set+json, application/json' },
+    signal,
+    ...(dispatcher === undefined ? {} : { dispatcher })
+  } as RequestInit)
+  if (response.status !== 200) {
+    await response.body?.cancel()
+    throw new JwksFetchError(`the JWKS endpoint answered HTTP ${response.status}${response.status >= 300 && response.status < 400 ? ' (redirects are not followed)' : ''}`)
+  }
+  return await readCapped(response, maxBytes)
+}
+
+function isTransient (err: unknown): boolean {
+  const code = ((err as Error).cause as { code?: unknown } | undefined)?.code
+  return typeof code === 'string' && TRANSIENT_CODES.has(code)
+}
+
+function fetchError (err: unknown, timeoutMs: number): JwksFetchError {
+  if (err instanceof JwksFetchError) return err
+  return new JwksFetchError((err as Error).name === 'TimeoutError' ? `no answer within ${timeoutMs} ms` : 'the JWKS endpoint could not be reached')
+}
+
+async function downloadWithRetry (uri: string, timeoutMs: number, maxBytes: number): Promise<string> {
+  // One deadline for both attempts: the timeout stays the most a download can take.
+  const signal = AbortSignal.timeout(timeoutMs)
+  try {
+    return await download(uri, signal, maxBytes)
+  } catch (err) {
+    if (!isTransient(err)) throw fetchError(err, timeoutMs)
+  }
+  // A pool of its own holds no socket yet, so the retry opens a new connection.
+  const fresh = new Agent({ connections: 1 })
+  return await download(uri, signal, maxBytes, fresh)
+    .catch((err: unknown) => { throw fetchError(err, timeoutMs) })
+    .finally(() => { void fresh.destroy() })
+}
+
 /**
  * Downloads a JWKS and returns the keys that may verify signatures.
  *
- * @throws {JwksFetchError} on a network error, timeout, non-200 status, redirect, oversize body,
- * or a body that is not a JWKS.
+ * @throws {JwksFetchError} on a network error (after one retry if it was a reset or refused
+ * connection), timeout, non-200 status, redirect, oversize body, or a body that is not a JWKS.
  */
 export async function fetchJwks (uri: string, timeoutMs: number, maxBytes: number): Promise<Jwk[]> {
-  let text: string
-  try {
-    const response = await fetch(uri, {
-      method: 'GET',
-      redirect: 'manual',
-      headers: { accept: 'application/jwk-set+json, application/json' },
-      signal: AbortSignal.timeout(timeoutMs)
-    })
-    if (response.status !== 200) {
-      await response.body?.cancel()
-      throw new JwksFetchError(`the JWKS endpoint answered HTTP ${response.status}${response.status >= 300 && response.status < 400 ? ' (redirects are not followed)' : ''}`)
-    }
-    text = await readCapped(response, maxBytes)
-  } catch (err) {
-    if (err instanceof JwksFetchError) throw err
-    const name = (err as Error).name
-    throw new JwksFetchError(name === 'TimeoutError' ? `no answer within ${timeoutMs} ms` : 'the JWKS endpoint could not be reached')
-  }
+  const text = await downloadWithRetry(uri, timeoutMs, maxBytes)
   let body: unknown
   try {
     body = secureJson.parse(text, undefined, { protoAction: 'remove', constructorAction: 'remove' })

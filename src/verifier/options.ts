@@ -48,18 +48,35 @@ export interface VerifierOptions {
   maxTokenLifetimeSeconds?: number
   /** Longest accepted token, in bytes, checked before anything is decoded. Default 8192 (8 KiB). */
   maxTokenBytes?: number
-  /** How long a JWKS fetch may take, in milliseconds. Default 5000 (5 seconds). */
+  /** How long a JWKS fetch may take, retry included, in milliseconds. Default 5000 (5 seconds); at least 100, at most 60000. */
   jwksTimeoutMs?: number
-  /** Least time between two fetches caused by unknown `kid`s, in milliseconds. Default 30000 (30 seconds). */
+  /**
+   * Least time after a successful JWKS fetch before an unknown `kid` may cause another, in
+   * milliseconds. Default 30000 (30 seconds); at least 1000, at most 3600000 (1 hour).
+   */
   jwksCooldownMs?: number
-  /** Age after which keys are fetched again, so removed keys stop being trusted, in ms. Default 600000 (10 minutes). */
+  /**
+   * Age after which keys are fetched again, so removed keys stop being trusted, in ms. A refresh
+   * starts in the background in its last tenth. Default 600000 (10 minutes); at least 10000 (10 s).
+   */
   jwksMaxAgeMs?: number
-  /** How long past `jwksMaxAgeMs` the last good keys are still used while the JWKS endpoint fails, in ms. Default 900000 (15 minutes). */
+  /**
+   * How long past `jwksMaxAgeMs` the last good keys are still used while a refresh runs or the
+   * JWKS endpoint fails, in ms. Default 900000 (15 minutes); 0 makes requests wait for the refresh.
+   */
   jwksStaleIfErrorMs?: number
   /** Largest accepted JWKS response, in bytes. Default 524288 (512 KiB). */
   jwksMaxBytes?: number
   /** How many verified tokens are remembered. Default 10000; 0 turns the cache off. */
   tokenCacheMaxEntries?: number
+  /** Most heap the verified-token cache may hold, in bytes (estimated per token). Default 4194304 (4 MiB); 0 turns the cache off. */
+  tokenCacheMaxBytes?: number
+  /**
+   * Check signatures on libuv's threadpool (crypto.verify's callback form), so other cores share
+   * the work. Default true. `false` checks them on the event loop: less CPU per token, better on a
+   * single-core host.
+   */
+  verifyOnThreadpool?: boolean
   /** The current time in milliseconds since the epoch. Default `Date.now`. For tests. */
   clock?: () => number
 }
@@ -86,6 +103,8 @@ export interface ResolvedOptions {
   readonly jwksStaleIfErrorMs: number
   readonly jwksMaxBytes: number
   readonly tokenCacheMaxEntries: number
+  readonly tokenCacheMaxBytes: number
+  readonly verifyOnThreadpool: boolean
   readonly clock: () => number
 }
 
@@ -101,13 +120,16 @@ export const DEFAULTS = Object.freeze({
   jwksMaxAgeMs: 600_000,
   jwksStaleIfErrorMs: 900_000,
   jwksMaxBytes: 524_288,
-  tokenCacheMaxEntries: 10_000
+  tokenCacheMaxEntries: 10_000,
+  tokenCacheMaxBytes: 4_194_304,
+  verifyOnThreadpool: true
 })
 
 const VERIFIER_KEYS = new Set([
   'issuer', 'userPoolId', 'jwksUri', 'clientId', 'tokenUse', 'audience', 'algorithms',
   'clockToleranceSeconds', 'maxTokenLifetimeSeconds', 'maxTokenBytes', 'jwksTimeoutMs',
-  'jwksCooldownMs', 'jwksMaxAgeMs', 'jwksStaleIfErrorMs', 'jwksMaxBytes', 'tokenCacheMaxEntries', 'clock'
+  'jwksCooldownMs', 'jwksMaxAgeMs', 'jwksStaleIfErrorMs', 'jwksMaxBytes', 'tokenCacheMaxEntries', 'clock',
+  'tokenCacheMaxBytes', 'verifyOnThreadpool'
 ])
 const ISSUER_KEYS = new Set(['issuer', 'jwksUri', 'clientId', 'tokenUse', 'audience'])
 
@@ -126,6 +148,12 @@ function integer (name: string, value: unknown, fallback: number, min: number, m
   return value
 }
 
+function flag (name: string, value: unknown, fallback: boolean): boolean {
+  if (value === undefined) return fallback
+  if (typeof value !== 'boolean') throw new OptionError(name, `must be true or false (got ${describe(value)})`)
+  return value
+}
+
 function describe (value: unknown): string {
   if (typeof value === 'string') return JSON.stringify(value.length > 40 ? `${value.slice(0, 40)}…` : value)
   if (Array.isArray(value)) return 'an array'
@@ -133,13 +161,27 @@ function describe (value: unknown): string {
   return typeof value === 'object' ? 'an object' : String(value)
 }
 
-function stringSet (name: string, value: unknown): ReadonlySet<string> | null {
+/** Which whitespace a list of identifiers refuses: none inside at all, or none around. */
+type Spaces = 'anywhere' | 'around'
+
+function stringSet (name: string, value: unknown, spaces: Spaces): ReadonlySet<string> | null {
   if (value === null) return null
   const list = typeof value === 'string' ? [value] : value
   if (!Array.isArray(list) || list.length === 0 || !list.every((v) => typeof v === 'string' && v.length > 0)) {
     throw new OptionError(name, `must be a non-empty string, a non-empty array of them, or null (got ${describe(value)})`)
   }
+  for (const item of list as string[]) {
+    // A pasted id with a stray space or newline matches no token, and nothing would say why.
+    if (spaces === 'anywhere' ? /\s/.test(item) : item !== item.trim()) {
+      throw new OptionError(name, `must not contain whitespace (got ${quote(item)}); did you mean ${quote(item.trim())}?`)
+    }
+  }
   return new Set(list as string[])
+}
+
+/** A configured URL or id, quoted in full up to a generous length: the user must recognise it. */
+function quote (value: string): string {
+  return JSON.stringify(value.length > 200 ? `${value.slice(0, 200)}…` : value)
 }
 
 function tokenUse (name: string, value: unknown): TokenUse | null {
@@ -148,6 +190,10 @@ function tokenUse (name: string, value: unknown): TokenUse | null {
 }
 
 function keyUrl (name: string, value: unknown): string {
+  // URL parsing drops leading and trailing spaces in silence; a URL pasted with one is refused.
+  if (typeof value === 'string' && /\s/.test(value)) {
+    throw new OptionError(name, `must not contain whitespace (got ${quote(value)}); did you mean ${quote(value.trim())}?`)
+  }
   let url: URL
   try {
     url = new URL(value as string)
@@ -163,12 +209,38 @@ function keyUrl (name: string, value: unknown): string {
   return url.href
 }
 
-function issuerString (name: string, value: unknown): string {
+/**
+ * An issuer is the exact `iss` value and the base of the default JWKS URL, so it must be a
+ * plain URL written the way its tokens write it: no query, no fragment, no `/.well-known/` path,
+ * and equal to its own serialisation (a trailing slash after a bare origin aside).
+ */
+function issuerUrl (name: string, value: unknown): URL {
   if (typeof value !== 'string' || value.length === 0) {
     throw new OptionError(name, `must be a non-empty string (got ${describe(value)})`)
   }
   keyUrl(name, value)
-  return value
+  const url = new URL(value)
+  const plain = `${url.origin}${url.pathname}`
+  if (value.includes('?')) throw new OptionError(name, `must not carry a query string (got ${quote(value)}); an issuer is a plain URL such as ${quote(plain)}`)
+  if (value.includes('#')) throw new OptionError(name, `must not carry a fragment (got ${quote(value)}); an issuer is a plain URL such as ${quote(plain)}`)
+  const wellKnown = url.pathname.search(/\/\.well-known\/|\/jwks\.json$/)
+  if (wellKnown !== -1) {
+    const issuer = quote(`${url.origin}${url.pathname.slice(0, wellKnown)}`)
+    throw new OptionError(name, /jwks/i.test(url.pathname)
+      ? `looks like a JWKS URL (got ${quote(value)}); pass the issuer ${issuer} or set jwksUri`
+      : `looks like a metadata document URL (got ${quote(value)}); pass the issuer ${issuer}`)
+  }
+  if (url.href !== value && url.href !== `${value}/`) {
+    throw new OptionError(name, `is not written the way a URL is serialised (got ${quote(value)}); tokens name their issuer exactly, so write ${quote(url.href)}`)
+  }
+  return url
+}
+
+/** `<issuer>/.well-known/jwks.json`, built on the parsed URL rather than by joining strings. */
+function defaultJwksUri (issuer: URL): URL {
+  const jwks = new URL(issuer.href)
+  jwks.pathname = `${issuer.pathname.replace(/\/+$/, '')}/.well-known/jwks.json`
+  return jwks
 }
 
 function rejectUnknownKeys (name: string, value: object, known: ReadonlySet<string>): void {
@@ -190,10 +262,12 @@ function resolveIssuer (name: string, entry: string | IssuerOptions, defaults: I
     throw new OptionError(name, `must be an issuer URL or an object with an "issuer" member (got ${describe(entry)})`)
   }
   rejectUnknownKeys(name, opts, ISSUER_KEYS)
-  const issuer = issuerString(typeof entry === 'string' ? name : `${name}.issuer`, opts.issuer)
+  const issuerName = typeof entry === 'string' ? name : `${name}.issuer`
+  const issuerParsed = issuerUrl(issuerName, opts.issuer)
+  const issuer = opts.issuer as string
   const ownJwks = opts.jwksUri ?? jwksUri
   const jwks = ownJwks === undefined
-    ? keyUrl(`${name}.issuer`, `${issuer.replace(/\/+$/, '')}/.well-known/jwks.json`)
+    ? defaultJwksUri(issuerParsed).href
     : keyUrl(opts.jwksUri === undefined ? 'jwksUri' : `${name}.jwksUri`, ownJwks)
   const hasOwnClientId = 'clientId' in opts
   if (!hasOwnClientId && !defaults.hasClientId) {
@@ -202,9 +276,9 @@ function resolveIssuer (name: string, entry: string | IssuerOptions, defaults: I
   return {
     issuer,
     jwksUri: jwks,
-    clientIds: hasOwnClientId ? stringSet(`${name}.clientId`, opts.clientId) : stringSet('clientId', defaults.clientId),
+    clientIds: hasOwnClientId ? stringSet(`${name}.clientId`, opts.clientId, 'anywhere') : stringSet('clientId', defaults.clientId, 'anywhere'),
     tokenUse: opts.tokenUse !== undefined ? tokenUse(`${name}.tokenUse`, opts.tokenUse) : tokenUse('tokenUse', defaults.tokenUse),
-    audiences: opts.audience !== undefined ? stringSet(`${name}.audience`, opts.audience) : (defaults.audience === undefined ? null : stringSet('audience', defaults.audience))
+    audiences: opts.audience !== undefined ? stringSet(`${name}.audience`, opts.audience, 'around') : (defaults.audience === undefined ? null : stringSet('audience', defaults.audience, 'around'))
   }
 }
 
@@ -250,9 +324,9 @@ export function resolveOptions (options: VerifierOptions): ResolvedOptions {
     audience: options.audience,
     hasClientId: 'clientId' in options && options.clientId !== undefined
   }
-  if (defaults.hasClientId) stringSet('clientId', options.clientId)
+  if (defaults.hasClientId) stringSet('clientId', options.clientId, 'anywhere')
   tokenUse('tokenUse', defaults.tokenUse)
-  if (options.audience !== undefined) stringSet('audience', options.audience)
+  if (options.audience !== undefined) stringSet('audience', options.audience, 'around')
 
   const issuers = new Map<string, ResolvedIssuer>()
   for (const { name, entry } of entries) {
@@ -275,12 +349,14 @@ export function resolveOptions (options: VerifierOptions): ResolvedOptions {
     clockToleranceSeconds: integer('clockToleranceSeconds', options.clockToleranceSeconds, DEFAULTS.clockToleranceSeconds, 0, 300),
     maxTokenLifetimeSeconds: integer('maxTokenLifetimeSeconds', options.maxTokenLifetimeSeconds, DEFAULTS.maxTokenLifetimeSeconds, 1, 31_536_000),
     maxTokenBytes: integer('maxTokenBytes', options.maxTokenBytes, DEFAULTS.maxTokenBytes, 256, 65_536),
-    jwksTimeoutMs: integer('jwksTimeoutMs', options.jwksTimeoutMs, DEFAULTS.jwksTimeoutMs, 1, 60_000),
-    jwksCooldownMs: integer('jwksCooldownMs', options.jwksCooldownMs, DEFAULTS.jwksCooldownMs, 0, 3_600_000),
-    jwksMaxAgeMs: integer('jwksMaxAgeMs', options.jwksMaxAgeMs, DEFAULTS.jwksMaxAgeMs, 1000, 86_400_000),
+    jwksTimeoutMs: integer('jwksTimeoutMs', options.jwksTimeoutMs, DEFAULTS.jwksTimeoutMs, 100, 60_000),
+    jwksCooldownMs: integer('jwksCooldownMs', options.jwksCooldownMs, DEFAULTS.jwksCooldownMs, 1000, 3_600_000),
+    jwksMaxAgeMs: integer('jwksMaxAgeMs', options.jwksMaxAgeMs, DEFAULTS.jwksMaxAgeMs, 10_000, 86_400_000),
     jwksStaleIfErrorMs: integer('jwksStaleIfErrorMs', options.jwksStaleIfErrorMs, DEFAULTS.jwksStaleIfErrorMs, 0, 86_400_000),
     jwksMaxBytes: integer('jwksMaxBytes', options.jwksMaxBytes, DEFAULTS.jwksMaxBytes, 1024, 16_777_216),
     tokenCacheMaxEntries: integer('tokenCacheMaxEntries', options.tokenCacheMaxEntries, DEFAULTS.tokenCacheMaxEntries, 0, 10_000_000),
+    tokenCacheMaxBytes: integer('tokenCacheMaxBytes', options.tokenCacheMaxBytes, DEFAULTS.tokenCacheMaxBytes, 0, 4_294_967_296),
+    verifyOnThreadpool: flag('verifyOnThreadpool', options.verifyOnThreadpool, DEFAULTS.verifyOnThreadpool),
     clock: options.clock ?? Date.now
   }
 }

@@ -1,12 +1,14 @@
 /**
  * Authorization, the step after authentication: does a verified token grant what a route needs?
- * Scopes (all-of and any-of), Cognito groups (all-of and any-of) and `token_use`.
+ * Scopes, Cognito groups and any other claim (each all-of and any-of), and `token_use`.
  *
  * Kept apart from verification on purpose (as oauth4webapi does): a valid token that lacks a
  * scope is a 403, not a 401.
  */
+import { compileClaims, firstUnmetClaim, meetsAnyClaim, type ClaimRequirements, type CompiledClaim } from './claim-requirements.js'
 import type { TokenUse } from './options.js'
 import {
+  InsufficientClaimError,
   InsufficientGroupError,
   InsufficientScopeError,
   OptionError,
@@ -24,6 +26,14 @@ export interface Requirements {
   groups?: string | readonly string[]
   /** Membership in at least one of these `cognito:groups`. */
   anyGroups?: readonly string[]
+  /**
+   * Every one of these claim values: a claim path (`realm_access.roles`, or
+   * `["https://example.com/roles"]` for a name with dots) mapped to a value or a list of values.
+   * A list needs every value, as `scopes` does; an array claim holds a value it contains.
+   */
+  claims?: ClaimRequirements
+  /** At least one of these claim values (a list gives the accepted alternatives). */
+  anyClaims?: ClaimRequirements
   /** The token must be of this `token_use`. */
   tokenUse?: TokenUse
 }
@@ -34,6 +44,8 @@ export interface CompiledRequirements {
   readonly anyScopes: readonly string[]
   readonly groups: readonly string[]
   readonly anyGroups: readonly string[]
+  readonly claims: readonly CompiledClaim[]
+  readonly anyClaims: readonly CompiledClaim[]
   readonly tokenUse: TokenUse | undefined
   /** False when there is nothing to check, so the hot path can skip it. */
   readonly any: boolean
@@ -42,7 +54,7 @@ export interface CompiledRequirements {
 // RFC 6749 §3.3: scope-token = 1*( %x21 / %x23-5B / %x5D-7E ), which also makes it safe to
 // quote in a WWW-Authenticate scope attribute.
 const SCOPE_TOKEN = /^[\x21\x23-\x5B\x5D-\x7E]+$/
-const KEYS = new Set(['scopes', 'anyScopes', 'groups', 'anyGroups', 'tokenUse'])
+const KEYS = new Set(['scopes', 'anyScopes', 'groups', 'anyGroups', 'claims', 'anyClaims', 'tokenUse'])
 
 function list (name: string, value: unknown, pattern: RegExp | undefined): readonly string[] {
   if (value === undefined) return []
@@ -70,7 +82,7 @@ export const NO_REQUIREMENTS: CompiledRequirements = compileRequirements('requir
 export function compileRequirements (name: string, input: Requirements): CompiledRequirements {
   if (typeof input !== 'object' || input === null || Array.isArray(input)) throw new OptionError(name, 'must be an object')
   for (const key of Object.keys(input)) {
-    if (!KEYS.has(key)) throw new OptionError(`${name}.${key}`, 'is not a known requirement (scopes, anyScopes, groups, anyGroups, tokenUse)')
+    if (!KEYS.has(key)) throw new OptionError(`${name}.${key}`, `is not a known requirement (${[...KEYS].join(', ')})`)
   }
   const anyScopes = list(`${name}.anyScopes`, input.anyScopes, SCOPE_TOKEN)
   const anyGroups = list(`${name}.anyGroups`, input.anyGroups, undefined)
@@ -85,12 +97,12 @@ export function compileRequirements (name: string, input: Requirements): Compile
     anyScopes,
     groups: list(`${name}.groups`, input.groups, undefined),
     anyGroups,
+    claims: compileClaims(`${name}.claims`, input.claims, false),
+    anyClaims: compileClaims(`${name}.anyClaims`, input.anyClaims, true),
     tokenUse
   }
-  return Object.freeze({
-    ...compiled,
-    any: compiled.scopes.length + anyScopes.length + compiled.groups.length + anyGroups.length > 0 || tokenUse !== undefined
-  })
+  const count = compiled.scopes.length + anyScopes.length + compiled.groups.length + anyGroups.length + compiled.claims.length + compiled.anyClaims.length
+  return Object.freeze({ ...compiled, any: count > 0 || tokenUse !== undefined })
 }
 
 /**
@@ -99,6 +111,11 @@ export function compileRequirements (name: string, input: Requirements): Compile
  * @throws {TokenUseMismatchError} when the route takes the other `token_use` (401).
  * @throws {InsufficientScopeError} when a scope is missing (403).
  * @throws {InsufficientGroupError} when a group is missing (403).
+ * @throws {InsufficientClaimError} when a claim does not hold a required value (403).
+ * @example
+ * ```ts
+ * checkRequirements(await verifier.verify(bearer), compileRequirements('admin', { claims: { 'realm_access.roles': 'admin' } }))
+ * ```
  */
 export function checkRequirements (token: VerifiedToken, needs: CompiledRequirements): void {
   if (!needs.any) return
@@ -118,5 +135,13 @@ export function checkRequirements (token: VerifiedToken, needs: CompiledRequirem
   }
   if (needs.anyGroups.length > 0 && !needs.anyGroups.some((g) => token.inGroup(g))) {
     throw new InsufficientGroupError('The token\'s user is in none of the groups this route accepts.')
+  }
+  const unmet = firstUnmetClaim(token.claims, needs.claims)
+  if (unmet !== undefined) {
+    throw new InsufficientClaimError([unmet.path], `The token's ${unmet.path} claim does not hold what this route requires.`)
+  }
+  if (needs.anyClaims.length > 0 && !meetsAnyClaim(token.claims, needs.anyClaims)) {
+    const paths = needs.anyClaims.map((need) => need.path)
+    throw new InsufficientClaimError(paths, `The token's claims (${paths.join(', ')}) hold none of the values this route accepts.`)
   }
 }

@@ -5,7 +5,6 @@
  * Order of checks: size and shape, header, issuer (before any network, so a foreign issuer never
  * causes a fetch), the key from that issuer's own JWKS, the signature, then the claims.
  */
-import { compactVerify } from 'jose'
 import { algorithmFitsKey } from './algorithms.js'
 import { checkIdentityClaims, checkTimeClaims, checkTimeWindow, type TokenTimes } from './claims.js'
 import { decodeCompactJws } from './compact-jws.js'
@@ -13,6 +12,7 @@ import { AlgorithmKeyMismatchError, IssuerMismatchError, SignatureInvalidError, 
 import { checkHeader } from './header.js'
 import { RemoteKeySet, type KeyEntry } from './jwks-cache.js'
 import { resolveOptions, type ResolvedIssuer, type ResolvedOptions, type VerifierOptions } from './options.js'
+import { SignatureKey } from './signature.js'
 import { TokenCache } from './token-cache.js'
 import { createVerifiedToken, type VerifiedToken } from './verified-token.js'
 
@@ -54,7 +54,7 @@ export class TokenVerifier {
         }))
       }
     }
-    this.#cache = new TokenCache(o.tokenCacheMaxEntries)
+    this.#cache = new TokenCache({ maxEntries: o.tokenCacheMaxEntries, maxBytes: o.tokenCacheMaxBytes })
   }
 
   /** How many JWKS downloads were started, over all issuers. For tests and benchmarks. */
@@ -67,6 +67,11 @@ export class TokenVerifier {
   /** How many verified tokens are cached now. */
   get cachedTokenCount (): number {
     return this.#cache.size
+  }
+
+  /** The heap the cached tokens take, in bytes, as the cache estimates it (`tokenCacheMaxBytes` bounds it). */
+  get cachedTokenBytes (): number {
+    return this.#cache.bytes
   }
 
   /**
@@ -113,7 +118,8 @@ export class TokenVerifier {
     const cached = this.verifyCached(token)
     if (cached !== undefined) return cached
     const o = this.options
-    const { header, payload } = decodeCompactJws(token, o.maxTokenBytes)
+    // Decoded once: the signature check below reads these parts, nothing parses the token again.
+    const { header, payload, signingInput, signature } = decodeCompactJws(token, o.maxTokenBytes)
     const { alg, kid } = checkHeader(header, o.algorithms)
     const issuer = this.#issuerOf(payload)
     const keySet = this.#keySets.get(issuer.jwksUri) as RemoteKeySet
@@ -121,7 +127,7 @@ export class TokenVerifier {
     if (candidates.length === 0) {
       throw new AlgorithmKeyMismatchError(`The token's algorithm ${alg} does not fit the key it names.`)
     }
-    const key = await this.#verifySignature(token, alg, candidates)
+    const key = await verifySignature(alg, signingInput, signature, candidates, o.verifyOnThreadpool)
 
     const now = o.clock()
     const times = checkTimeClaims(payload, now / 1000, o.clockToleranceSeconds, o.maxTokenLifetimeSeconds)
@@ -141,16 +147,13 @@ export class TokenVerifier {
     }
     return issuer
   }
+}
 
-  async #verifySignature (token: string, alg: VerifiedToken['alg'], candidates: readonly KeyEntry[]): Promise<KeyEntry> {
-    for (const entry of candidates) {
-      try {
-        await compactVerify(token, await entry.key(alg), { algorithms: [alg] })
-        return entry
-      } catch {
-        // a wrong signature, or a published key that cannot be imported: try the next key
-      }
-    }
-    throw new SignatureInvalidError()
+async function verifySignature (alg: VerifiedToken['alg'], signingInput: string, signature: Uint8Array, candidates: readonly KeyEntry[], onThreadpool: boolean): Promise<KeyEntry> {
+  for (const entry of candidates) {
+    // A published key OpenSSL refuses (null) is a bad signature, not a crash: try the next key.
+    const key = SignatureKey.of(entry.jwk)
+    if (key !== null && (onThreadpool ? await key.verify(alg, signingInput, signature) : key.verifySync(alg, signingInput, signature))) return entry
   }
+  throw new SignatureInvalidError()
 }

@@ -25,7 +25,7 @@ t.test('npm start prints the URLs, the clients and the curl commands', async (t)
   let printed = ''
   const stack = await start(FREE, (text) => { printed += text })
   t.teardown(stack.close)
-  for (const part of [stack.issuer, stack.tokenEndpoint, stack.gatewayUrl, stack.clients.readOnly.clientSecret, stack.loginUrl, stack.user.password, 'Ctrl-C']) {
+  for (const part of [stack.issuer, stack.tokenEndpoint, stack.gatewayUrl, stack.clients.readOnly.clientSecret, 'rate limits: 600 requests a minute per client', stack.loginUrl, stack.user.password, 'Ctrl-C']) {
     t.ok(printed.includes(part), part)
   }
 })
@@ -55,12 +55,15 @@ t.test('a worker that cannot start is reported', async (t) => {
   await t.rejects(startGatewayWorkers({ count: 2, port: 0, host: '127.0.0.1', gateway: { config: { routes: [] }, auth: { issuer: 'https://x.example.com', clientId: null } } }), /failed to start: .*routes/)
 })
 
-t.test('the stack closes what it started when a port is taken', async (t) => {
+t.test('a busy port stops the stack with one line naming the port and its variable', async (t) => {
   const blocker = createServer()
   await new Promise<void>((resolve) => blocker.listen(0, '127.0.0.1', resolve))
   t.teardown(() => { blocker.close() })
   const taken = (blocker.address() as AddressInfo).port
-  await t.rejects(startDemoStack({ issuerPort: 0, upstreamPort: 0, gatewayPort: taken, relyingPartyPort: 0 }), { code: 'EADDRINUSE' })
+  await t.rejects(startDemoStack({ issuerPort: 0, upstreamPort: 0, gatewayPort: taken, relyingPartyPort: 0 }), { code: 'ERR_PORT_IN_USE', port: taken, variable: 'GATEWAY_PORT' })
+  await t.rejects(startDemoStack({ issuerPort: taken, upstreamPort: 0, gatewayPort: 0, relyingPartyPort: 0 }), { message: `port ${taken} is already in use; set ISSUER_PORT to another port (0 picks a free one)` })
+  await t.rejects(startDemoStack({ issuerPort: 0, upstreamPort: 0, gatewayPort: taken, relyingPartyPort: 0, workers: 2 }), /a gateway worker failed to start: port \d+ is already in use; set GATEWAY_PORT/)
+  await t.rejects(startDemoStack({ issuerPort: 0, upstreamPort: 0, gatewayPort: 0, relyingPartyPort: taken }), { code: 'ERR_PORT_IN_USE', variable: 'RP_PORT' })
 })
 
 t.test('ports and workers come from the environment, with defaults and clear errors', async (t) => {

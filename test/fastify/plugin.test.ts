@@ -87,6 +87,19 @@ t.test('a cold cache with the issuer down gets 503 with Retry-After', async (t) 
   t.ok(Number(res.headers['retry-after']) >= 1)
 })
 
+t.test('a token whose new key cannot be looked up while the JWKS is down gets 503 with Retry-After, not 401', async (t) => {
+  const h = await harness({ jwksCooldownMs: 30_000 })
+  t.teardown(h.close)
+  t.equal((await h.app.inject({ url: '/transactions', headers: bearer(await h.token()) })).statusCode, 200)
+  h.jwks.handler = (_req, res) => { res.statusCode = 502; res.end() }
+  h.clock.advance(30_000)
+  const res = await h.app.inject({ url: '/transactions', headers: bearer(await h.token({}, { kid: 'rotated-in' })) })
+  t.equal(res.statusCode, 503)
+  t.equal(res.json().code, 'ERR_KEY_LOOKUP_UNAVAILABLE')
+  t.equal(res.headers['www-authenticate'], undefined, 'the token is not known to be bad')
+  t.equal(res.headers['retry-after'], '1')
+})
+
 t.test('with the JWKS down and the cache warm, valid tokens still get 200', async (t) => {
   const h = await harness({ jwksMaxAgeMs: 60_000 })
   t.teardown(h.close)

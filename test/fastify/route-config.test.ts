@@ -1,5 +1,8 @@
 import t from 'tap'
+import Fastify from 'fastify'
 import { compileRouteAuth } from '../../src/fastify/route-config.js'
+import { fastifyResourceServer } from '../../src/index.js'
+import { bearer, harness } from '../helpers/fastify-app.js'
 
 t.test('a route without config.auth requires a token and nothing more', async (t) => {
   const c = compileRouteAuth(undefined)
@@ -19,4 +22,48 @@ t.test('config.auth rejects what it cannot mean', async (t) => {
   t.throws(() => compileRouteAuth(null), { name: 'TypeError', option: 'config.auth' })
   t.throws(() => compileRouteAuth(['a']), { name: 'TypeError', option: 'config.auth' })
   t.throws(() => compileRouteAuth(true), { name: 'TypeError', option: 'config.auth' })
+})
+
+t.test('config.auth names the claim path of a bad claim requirement, with its value', async (t) => {
+  t.throws(() => compileRouteAuth({ claims: { 'realm_access.roles': ['admin', 1.5, null] } }), {
+    name: 'TypeError',
+    code: 'ERR_INVALID_OPTION',
+    option: 'config.auth.claims.realm_access.roles',
+    message: /\(got \["admin", 1\.5, null\]\)$/
+  })
+})
+
+t.test('a route declared with a bad claim requirement fails at start-up, not at its first request', async (t) => {
+  const app = Fastify()
+  t.teardown(() => app.close())
+  await app.register(fastifyResourceServer, { issuer: 'https://issuer.example.com', clientId: null })
+  t.throws(() => app.get('/x', { config: { auth: { anyClaims: { 'a..b': 'x' } } } }, async () => 'no'), { name: 'TypeError', option: 'config.auth.anyClaims.a..b' })
+  t.throws(() => app.authorize({ claims: { tenant: '' } }), { name: 'TypeError', option: 'authorize().claims.tenant' })
+})
+
+t.test('routes require claims: nested, namespaced and array claims, from config.auth and authorize()', async (t) => {
+  const h = await harness({}, (app) => {
+    app.get('/realm-admin', { config: { auth: { claims: { 'realm_access.roles': 'admin' } } } }, async () => 'ok')
+    app.get('/editors', { config: { auth: { anyClaims: { '["https://example.com/roles"]': ['editor', 'owner'] } } } }, async () => 'ok')
+    app.get('/writers', { preHandler: app.authorize({ claims: { permissions: ['read:tx', 'write:tx'] } }) }, async () => 'ok')
+    app.get('/verified', { config: { auth: { claims: { email_verified: true } } } }, async () => 'ok')
+  })
+  t.teardown(h.close)
+  const rich = bearer(await h.token({
+    realm_access: { roles: ['admin'] },
+    'https://example.com/roles': ['owner'],
+    permissions: ['read:tx', 'write:tx'],
+    email_verified: true
+  }))
+  const poor = bearer(await h.token({ 'realm_access.roles': ['admin'], permissions: ['read:tx'], email_verified: 'true' }))
+  for (const url of ['/realm-admin', '/editors', '/writers', '/verified']) {
+    t.equal((await h.app.inject({ url, headers: rich })).statusCode, 200, `${url} with the claims`)
+    const res = await h.app.inject({ url, headers: poor })
+    t.equal(res.statusCode, 403, `${url} without them`)
+    t.equal(res.json().code, 'ERR_INSUFFICIENT_CLAIM', `${url}: code`)
+    t.match(res.headers['www-authenticate'], /^Bearer realm="api", error="insufficient_scope", error_description="[^"]+"$/, `${url}: no scope attribute`)
+    t.equal(res.headers['cache-control'], 'no-store')
+  }
+  const quoted = await h.app.inject({ url: '/editors', headers: poor })
+  t.match(quoted.headers['www-authenticate'], /\['https:\/\/example\.com\/roles'\]/, 'a bracketed path stays quotable in the challenge')
 })

@@ -16,7 +16,8 @@ export interface JwksServer {
   close: () => Promise<void>
 }
 
-export async function startJwksServer (keys: unknown[] = [], pool = 'local_pool'): Promise<JwksServer> {
+/** Starts a JWKS server; `port` 0 (the default) picks a free one, a given port restarts a closed server there. */
+export async function startJwksServer (keys: unknown[] = [], pool = 'local_pool', port = 0): Promise<JwksServer> {
   const state: { keys: unknown[], handler: JwksHandler | undefined } = { keys, handler: undefined }
   const requests: IncomingMessage[] = []
   const server: Server = createServer((req, res) => {
@@ -25,7 +26,7 @@ export async function startJwksServer (keys: unknown[] = [], pool = 'local_pool'
     res.setHeader('content-type', 'application/json')
     res.end(JSON.stringify({ keys: state.keys }))
   })
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve))
+  await new Promise<void>((resolve) => server.listen(port, '127.0.0.1', resolve))
   const origin = `http://127.0.0.1:${(server.address() as AddressInfo).port}`
   const issuer = `${origin}/${pool}`
   return {

@@ -1,6 +1,6 @@
 // Compile-only type tests: `npm run typecheck` fails if the public types drift. Never executed.
 import Fastify from 'fastify'
-import resourceServer, { type ResourceServerOptions, type VerifiedToken } from '../../src/index.js'
+import resourceServer, { redactLogMessage, redactUrl, serializers, type OAuth2SecurityScheme, type OpenApiOptions, type ResourceServerOptions, type VerifiedToken } from '../../src/index.js'
 
 const app = Fastify()
 const options: ResourceServerOptions = { userPoolId: 'eu-west-1_AbC123', clientId: ['a', 'b'], tokenUse: 'access', realm: 'api' }
@@ -22,6 +22,10 @@ app.get('/typed', { config: { auth: { scopes: ['transactions/get'], anyGroups: [
 })
 
 app.get('/public', { config: { auth: false } }, async () => 'ok')
+app.get('/claims', { config: { auth: { claims: { 'realm_access.roles': 'admin', level: 3, email_verified: true }, anyClaims: { permissions: ['a', 'b'] } } } }, async () => 'ok')
+app.get('/claims-hook', { preHandler: app.authorize({ claims: { '["https://example.com/roles"]': ['editor'] } }) }, async () => 'ok')
+// @ts-expect-error a claim value is a string, number or boolean
+app.get('/wrong-claim', { config: { auth: { claims: { tenant: null } } } }, async () => 'no')
 app.get('/hooks', { preHandler: app.requireScopes('a/b', 'c/d'), onRequest: app.authorize({ anyScopes: ['x/y'] }) }, async () => 'ok')
 
 // @ts-expect-error tokenUse is 'access' or 'id'
@@ -33,3 +37,18 @@ app.get('/wrong-auth', async (request) => { const s: string = request.auth; retu
 // @ts-expect-error an unknown algorithm
 const badAlg: ResourceServerOptions = { issuer: 'https://x', clientId: null, algorithms: ['HS256'] }
 void badAlg
+
+// The logging helpers fit Fastify's logger options as the README shows them.
+const logged = Fastify({ logger: { serializers, hooks: { logMethod: redactLogMessage } } })
+void logged.register(resourceServer, options)
+const redacted: string = redactUrl('/x?code=1')
+void redacted
+
+const openapi: OpenApiOptions = { cognitoDomain: 'my-app', authorizationUrl: null, scopes: { 'transactions/get': 'Read transactions' } }
+void app.register(resourceServer, { ...options, openapi })
+const schemes: Record<string, OAuth2SecurityScheme> = app.openapiSecuritySchemes
+const tokenUrl: string | undefined = schemes.oauth2?.flows.clientCredentials.tokenUrl
+void tokenUrl
+// @ts-expect-error authorizationUrl is a URL string or null
+const badOpenApi: OpenApiOptions = { tokenUrl: 'https://x', authorizationUrl: 1 }
+void badOpenApi

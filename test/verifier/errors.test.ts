@@ -12,12 +12,14 @@ import {
   ERROR_CODES,
   ForbiddenError,
   HeaderInvalidError,
+  InsufficientClaimError,
   InsufficientGroupError,
   InsufficientScopeError,
   InvalidRequestError,
   InvalidTokenError,
   IssuerMismatchError,
   JwksUnavailableError,
+  KeyLookupUnavailableError,
   KeyNotFoundError,
   MultipleTokensError,
   OptionError,
@@ -54,7 +56,9 @@ const cases: Array<[ResourceServerError, string, string]> = [
   [new ClaimRejectedError(), 'ERR_CLAIM_REJECTED', 'invalid_token'],
   [new InsufficientScopeError(['a'], 'm'), 'ERR_INSUFFICIENT_SCOPE', 'insufficient_scope'],
   [new InsufficientGroupError('m'), 'ERR_INSUFFICIENT_GROUP', 'insufficient_scope'],
-  [new JwksUnavailableError('m', 1000), 'ERR_JWKS_UNAVAILABLE', 'unavailable']
+  [new JwksUnavailableError('m', 1000), 'ERR_JWKS_UNAVAILABLE', 'unavailable'],
+  [new KeyLookupUnavailableError('m', 1000), 'ERR_KEY_LOOKUP_UNAVAILABLE', 'unavailable'],
+  [new InsufficientClaimError(['realm_access.roles'], 'm'), 'ERR_INSUFFICIENT_CLAIM', 'insufficient_scope']
 ]
 
 const ABSTRACT = new Set<unknown>([ResourceServerError, InvalidRequestError, InvalidTokenError, ForbiddenError])
@@ -98,7 +102,9 @@ t.test('carries the failing member, claim, scopes and retry delay', async (t) =>
   t.equal(new ClaimInvalidError('cognito:groups', 'm').claim, 'cognito:groups')
   t.equal(new TokenNotYetValidError('iat', 'm').claim, 'iat')
   t.same(new InsufficientScopeError(['a', 'b'], 'm').scopes, ['a', 'b'])
+  t.same(new InsufficientClaimError(['tenant'], 'm').claims, ['tenant'])
   t.equal(new JwksUnavailableError('m', 2000).retryAfterMs, 2000)
+  t.ok(new KeyLookupUnavailableError('m', 1000) instanceof JwksUnavailableError, 'a failed key lookup is a JWKS outage: every 503 is one class')
 })
 
 t.test('gives a claim rejection a default message that an application may replace', async (t) => {

@@ -1,11 +1,11 @@
 import { randomUUID } from 'node:crypto'
 import t from 'tap'
-import { JwksUnavailableError, KeyNotFoundError } from '../../src/verifier/errors.js'
+import { JwksUnavailableError, KeyLookupUnavailableError, KeyNotFoundError } from '../../src/verifier/errors.js'
 import { KeyEntry, RemoteKeySet, type RemoteKeySetOptions } from '../../src/verifier/jwks-cache.js'
 import type { Jwk } from '../../src/verifier/jwk.js'
 import type { TokenVerifier } from '../../src/verifier/verifier.js'
 import { rejectsWith, type Asserts } from '../helpers/assert.js'
-import { issuerFixture } from '../helpers/verifier-fixture.js'
+import { issuerFixture, type IssuerFixture } from '../helpers/verifier-fixture.js'
 import { manualClock, startJwksServer } from '../helpers/jwks-server.js'
 import { accessClaims, makeKey, rawToken } from '../helpers/keys.js'
 
@@ -19,12 +19,34 @@ const keyB = await makeKey('RS256', 'key-b')
 
 const failing = (_req: unknown, res: { statusCode: number, end: () => void }): void => { res.statusCode = 500; res.end() }
 
-/** Verifies `count` tokens with random unknown kids at once; all must fail with ERR_KEY_NOT_FOUND. */
-async function unknownKids (t: Asserts, verifier: TokenVerifier, issuer: string, count: number): Promise<void> {
+/** Verifies `count` tokens with random unknown kids at once; all must fail with `code` (ERR_KEY_NOT_FOUND). */
+async function unknownKids (t: Asserts, verifier: TokenVerifier, issuer: string, count: number, code = 'ERR_KEY_NOT_FOUND'): Promise<void> {
   const results = await Promise.allSettled(Array.from({ length: count }, async () =>
     await verifier.verify(rawToken({ alg: 'RS256', kid: randomUUID() }, accessClaims(issuer)))))
-  const notFound = results.filter((r) => r.status === 'rejected' && r.reason instanceof KeyNotFoundError && r.reason.code === 'ERR_KEY_NOT_FOUND')
-  t.equal(notFound.length, count, `all ${count} unknown kids fail with ERR_KEY_NOT_FOUND`)
+  const refused = results.filter((r) => r.status === 'rejected' && r.reason.code === code)
+  t.equal(refused.length, count, `all ${count} unknown kids fail with ${code}`)
+}
+
+/**
+ * Holds the next JWKS download at the server; the returned function waits for it to land.
+ * Holding it makes the wait deterministic: prefetch joins the download still in flight.
+ */
+function holdRefresh (f: IssuerFixture): () => Promise<void> {
+  const previous = f.server.handler
+  let release = (): void => {}
+  const gate = new Promise<void>((resolve) => { release = resolve })
+  f.server.handler = (req, res) => {
+    void gate.then(() => {
+      if (previous !== undefined) return previous(req, res)
+      res.end(JSON.stringify({ keys: f.server.keys }))
+    })
+  }
+  return async () => {
+    const joined = f.verifier.prefetch().catch(() => {})
+    release()
+    await joined
+    f.server.handler = previous
+  }
 }
 
 function keySetOptions (clock: () => number, overrides: Partial<RemoteKeySetOptions> = {}): RemoteKeySetOptions {
@@ -80,15 +102,20 @@ t.test('refreshes the JWKS once when an unknown kid arrives after the cooldown, 
   t.equal(f.verifier.jwksFetchCount, 2)
 })
 
-t.test('fetches the JWKS again once it is older than jwksMaxAgeMs', async (t) => {
+t.test('refreshes the JWKS in the background once it enters the last tenth of jwksMaxAgeMs', async (t) => {
   const f = await issuerFixture(t, { key: keyA, options: timing })
   await f.verifier.verify(await f.token({ jti: '1' }))
-  f.clock.advance(MAX_AGE - 1)
+  f.clock.advance(MAX_AGE * 0.9 - 1)
   await f.verifier.verify(await f.token({ jti: '2' }))
   t.equal(f.verifier.jwksFetchCount, 1, 'still fresh')
   f.clock.advance(1)
+  const land = holdRefresh(f)
   await f.verifier.verify(await f.token({ jti: '3' }))
-  t.equal(f.verifier.jwksFetchCount, 2, 'refetched at max age')
+  t.equal(f.verifier.jwksFetchCount, 2, 'refetched ahead of max age')
+  await land()
+  f.clock.advance(MAX_AGE * 0.9 - 1)
+  await f.verifier.verify(await f.token({ jti: '4' }))
+  t.equal(f.verifier.jwksFetchCount, 2, 'the new set is fresh for another 90 % of max age')
 })
 
 t.test('stops trusting a key removed from the JWKS, even for a token in the verified-token cache', async (t) => {
@@ -99,7 +126,11 @@ t.test('stops trusting a key removed from the JWKS, even for a token in the veri
 
   f.server.keys = [keyB.jwk]
   f.clock.advance(MAX_AGE)
-  await rejectsWith(t, f.verifier.verify(token), KeyNotFoundError, 'ERR_KEY_NOT_FOUND')
+  const land = holdRefresh(f)
+  t.equal(await f.verifier.verify(token), first, 'past max age the token is served at once while the set refreshes')
+  t.equal(f.verifier.jwksFetchCount, 2)
+  await land()
+  await rejectsWith(t, f.verifier.verify(token), KeyNotFoundError, 'ERR_KEY_NOT_FOUND', 'once the refresh no longer lists the key')
   t.equal(f.verifier.jwksFetchCount, 2)
   t.equal(f.verifier.cachedTokenCount, 0, 'the entry is gone')
   await rejectsWith(t, f.verifier.verify(token), KeyNotFoundError, 'ERR_KEY_NOT_FOUND', 'and stays rejected')
@@ -123,12 +154,16 @@ t.test('keeps verifying with the last good keys while the JWKS endpoint fails, u
   f.server.handler = failing
 
   f.clock.advance(MAX_AGE)
-  t.equal((await f.verifier.verify(token)).sub, 'client-abc', 'stale keys serve the first failure')
+  let land = holdRefresh(f)
+  t.equal((await f.verifier.verify(token)).sub, 'client-abc', 'stale keys serve while the refresh fails')
   t.equal(f.verifier.jwksFetchCount, 2)
+  await land()
 
   f.clock.advance(STALE - 1)
+  land = holdRefresh(f)
   t.equal((await f.verifier.verify(token)).sub, 'client-abc', 'and the last millisecond of the window')
   t.equal(f.verifier.jwksFetchCount, 3)
+  await land()
 
   f.clock.advance(1)
   const err = await rejectsWith(t, f.verifier.verify(token), JwksUnavailableError, 'ERR_JWKS_UNAVAILABLE')
@@ -138,27 +173,34 @@ t.test('keeps verifying with the last good keys while the JWKS endpoint fails, u
   t.equal(f.verifier.jwksFetchCount, 3, 'no fetch during the back-off')
 })
 
-t.test('serves a cached token during an outage while the refresh backs off, and retries when the back-off ends', async (t) => {
+t.test('serves a cached token at once during an outage, and retires it once the endpoint is back without its key', async (t) => {
   const f = await issuerFixture(t, { key: keyA, options: timing })
   const token = await f.token()
-  await f.verifier.verify(token)
+  const first = await f.verifier.verify(token)
   f.server.handler = failing
 
   f.clock.advance(MAX_AGE)
-  const stale = await f.verifier.verify(token)
-  t.equal(f.verifier.jwksFetchCount, 2, 'a stale set is refreshed before a cached token is trusted')
-  t.equal(await f.verifier.verify(token), stale, 'during the back-off the cached token is served as is')
+  let land = holdRefresh(f)
+  t.equal(await f.verifier.verify(token), first, 'served at once; a background refresh starts')
+  t.equal(f.verifier.jwksFetchCount, 2)
+  await land()
+  t.equal(await f.verifier.verify(token), first, 'during the back-off the cached token is served as is')
   t.equal(f.verifier.jwksFetchCount, 2)
 
   f.clock.advance(1000)
-  await f.verifier.verify(token)
-  t.equal(f.verifier.jwksFetchCount, 3, 'once the back-off ends, the next request tries again')
+  land = holdRefresh(f)
+  t.equal(await f.verifier.verify(token), first, 'once the back-off ends, the next request starts another refresh')
+  t.equal(f.verifier.jwksFetchCount, 3)
+  await land()
 
   f.server.handler = undefined
   f.server.keys = [keyB.jwk]
   f.clock.advance(2000)
-  await rejectsWith(t, f.verifier.verify(token), KeyNotFoundError, 'ERR_KEY_NOT_FOUND', 'the endpoint is back and no longer lists the key')
+  land = holdRefresh(f)
+  await f.verifier.verify(token)
+  await land()
   t.equal(f.verifier.jwksFetchCount, 4)
+  await rejectsWith(t, f.verifier.verify(token), KeyNotFoundError, 'ERR_KEY_NOT_FOUND', 'the endpoint is back and no longer lists the key')
 })
 
 t.test('backs off on a cold cache during an outage: a bounded number of fetches, not one per request', async (t) => {
@@ -195,19 +237,31 @@ t.test('backs off on a cold cache during an outage: a bounded number of fetches,
   t.equal(again.retryAfterMs, 1000, 'a success resets the back-off')
 })
 
-t.test('backs off a failing unknown-kid refresh even with no cooldown', async (t) => {
-  const f = await issuerFixture(t, { key: keyA, options: { ...timing, jwksCooldownMs: 0 } })
+t.test('answers an unknown kid with 503 while its lookup fails, and never starts the cooldown on a failure', async (t) => {
+  const f = await issuerFixture(t, { key: keyA, options: { ...timing, jwksCooldownMs: 1000 } })
   const token = await f.token()
   await f.verifier.prefetch()
   f.server.handler = failing
-  await unknownKids(t, f.verifier, f.server.issuer, 1)
+  f.clock.advance(1000)
+  const [err] = await Promise.allSettled([f.verifier.verify(rawToken({ alg: 'RS256', kid: 'new' }, accessClaims(f.server.issuer)))])
+  t.ok(err?.status === 'rejected' && err.reason instanceof KeyLookupUnavailableError, 'a failed lookup is ERR_KEY_LOOKUP_UNAVAILABLE')
+  t.ok(err?.status === 'rejected' && err.reason instanceof JwksUnavailableError, 'which is a JwksUnavailableError: 503 with Retry-After')
+  t.equal((err as PromiseRejectedResult).reason.retryAfterMs, 1000)
   t.equal(f.verifier.jwksFetchCount, 2, 'the refresh was tried and failed')
-  await unknownKids(t, f.verifier, f.server.issuer, 20)
+  await unknownKids(t, f.verifier, f.server.issuer, 20, 'ERR_KEY_LOOKUP_UNAVAILABLE')
   t.equal(f.verifier.jwksFetchCount, 2, 'no retry during the back-off')
   t.equal((await f.verifier.verify(token)).kid, 'key-a', 'known keys keep working')
   f.clock.advance(1000)
-  await unknownKids(t, f.verifier, f.server.issuer, 1)
+  await unknownKids(t, f.verifier, f.server.issuer, 1, 'ERR_KEY_LOOKUP_UNAVAILABLE')
   t.equal(f.verifier.jwksFetchCount, 3)
+
+  f.server.handler = undefined
+  f.server.keys = [keyA.jwk, keyB.jwk]
+  f.clock.advance(1000)
+  t.equal((await f.verifier.verify(await f.token({}, {}, keyB))).kid, 'key-b', 'the first lookup after the back-off finds the new key')
+  t.equal(f.verifier.jwksFetchCount, 4)
+  await unknownKids(t, f.verifier, f.server.issuer, 5)
+  t.equal(f.verifier.jwksFetchCount, 4, 'a successful fetch starts the cooldown')
 })
 
 t.test('reports a slow or oversize JWKS as unavailable, never as a bad token', async (t) => {
@@ -260,6 +314,8 @@ t.test('reuses a key entry, and its imported key, while the JWKS lists it unchan
   const set = new RemoteKeySet(server.jwksUri, keySetOptions(clock.now))
   const [before] = await set.getKeys('key-a')
   clock.advance(MAX_AGE)
+  await set.getKeys('key-a')
+  await set.settled()
   const [after] = await set.getKeys('key-a')
   t.equal(set.fetchCount, 2)
   t.equal(after, before, 'same entry')
@@ -267,6 +323,8 @@ t.test('reuses a key entry, and its imported key, while the JWKS lists it unchan
 
   server.keys = [{ ...keyB.jwk, kid: 'key-a' }]
   clock.advance(MAX_AGE)
+  await set.getKeys('key-a')
+  await set.settled()
   const [replaced] = await set.getKeys('key-a')
   t.not(replaced, before, 'new material under the same kid is a new entry')
   t.notOk(before?.live, 'the old entry is retired')
@@ -301,16 +359,6 @@ t.test('trusts nothing before the first fetch', async (t) => {
   const set = new RemoteKeySet('http://127.0.0.1:9/jwks', keySetOptions(clock.now))
   t.notOk(set.isTrusted(new KeyEntry(keyA.jwk as Jwk), clock.now()))
   t.equal(set.fetchCount, 0)
-})
-
-t.test('imports a key once per algorithm', async (t) => {
-  const entry = new KeyEntry(keyA.jwk as Jwk)
-  const first = entry.key('RS256')
-  t.equal(entry.key('RS256'), first, 'the same promise')
-  t.not(entry.key('PS256'), first, 'another algorithm is another import')
-  t.equal((await first).algorithm.name, 'RSASSA-PKCS1-v1_5')
-  t.equal((await entry.key('PS256')).algorithm.name, 'RSA-PSS')
-  t.equal((await first).extractable, false)
 })
 
 t.test('reports the cause of a failed fetch in ERR_JWKS_UNAVAILABLE', async (t) => {

@@ -159,3 +159,39 @@ t.test('keeps at most 100 keys of a set', async (t) => {
   t.equal(keys.length, 100)
   t.equal(keys[99]?.kid, 'k99')
 })
+
+t.test('retries a reset connection once, at once, on a new connection', async (t) => {
+  const s = await server(t)
+  const ports: Array<number | undefined> = []
+  s.handler = (req, res) => {
+    ports.push(req.socket.remotePort)
+    if (ports.length === 1) { req.socket.destroy(); return }
+    res.end(JSON.stringify({ keys: [key.jwk] }))
+  }
+  t.same((await fetchJwks(s.jwksUri, 1000, CAP)).map((k) => k.kid), ['k1'])
+  t.equal(ports.length, 2)
+  t.not(ports[1], ports[0], 'the retry did not reuse the reset connection')
+})
+
+t.test('retries only once: a second reset fails the download', async (t) => {
+  const s = await server(t)
+  s.handler = (req) => { req.socket.destroy() }
+  const err = await rejectsWith(t, fetchJwks(s.jwksUri, 1000, CAP), JwksFetchError)
+  t.match(err.message, /could not be reached/)
+  t.equal(s.requests.length, 2)
+})
+
+t.test('reports what the retry met, and never retries an HTTP error or a timeout', async (t) => {
+  const s = await server(t)
+  s.handler = (req, res) => {
+    if (s.requests.length === 1) { req.socket.destroy(); return }
+    res.statusCode = 503
+    res.end()
+  }
+  t.match((await rejectsWith(t, fetchJwks(s.jwksUri, 1000, CAP), JwksFetchError)).message, /HTTP 503/)
+  t.equal(s.requests.length, 2, 'the reset was retried; the 503 was not')
+
+  s.handler = () => {}
+  t.match((await rejectsWith(t, fetchJwks(s.jwksUri, 150, CAP), JwksFetchError)).message, /no answer within 150 ms/)
+  t.equal(s.requests.length, 3, 'a timeout is not retried: the deadline covers the whole download')
+})

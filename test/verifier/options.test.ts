@@ -36,6 +36,8 @@ t.test('applies the documented defaults', async (t) => {
   t.equal(o.jwksStaleIfErrorMs, 900_000)
   t.equal(o.jwksMaxBytes, 524_288)
   t.equal(o.tokenCacheMaxEntries, 10_000)
+  t.equal(o.tokenCacheMaxBytes, 4_194_304)
+  t.equal(o.verifyOnThreadpool, true)
   t.equal(o.clock, Date.now)
   t.same({ ...DEFAULTS }, {
     tokenUse: 'access',
@@ -48,7 +50,9 @@ t.test('applies the documented defaults', async (t) => {
     jwksMaxAgeMs: 600_000,
     jwksStaleIfErrorMs: 900_000,
     jwksMaxBytes: 524_288,
-    tokenCacheMaxEntries: 10_000
+    tokenCacheMaxEntries: 10_000,
+    tokenCacheMaxBytes: 4_194_304,
+    verifyOnThreadpool: true
   })
 })
 
@@ -63,11 +67,13 @@ t.test('keeps every option it is given', async (t) => {
     maxTokenLifetimeSeconds: 3600,
     maxTokenBytes: 4096,
     jwksTimeoutMs: 100,
-    jwksCooldownMs: 0,
-    jwksMaxAgeMs: 1000,
+    jwksCooldownMs: 1000,
+    jwksMaxAgeMs: 10_000,
     jwksStaleIfErrorMs: 0,
     jwksMaxBytes: 1024,
     tokenCacheMaxEntries: 0,
+    tokenCacheMaxBytes: 0,
+    verifyOnThreadpool: false,
     clock
   })
   const issuer = o.issuers.get(ISS)
@@ -75,7 +81,9 @@ t.test('keeps every option it is given', async (t) => {
   t.same(issuer?.audiences, new Set(['urn:a', 'urn:b']))
   t.same([...o.algorithms], ['RS256', 'ES256'])
   t.same([o.clockToleranceSeconds, o.maxTokenLifetimeSeconds, o.maxTokenBytes, o.jwksTimeoutMs, o.jwksCooldownMs, o.jwksMaxAgeMs, o.jwksStaleIfErrorMs, o.jwksMaxBytes, o.tokenCacheMaxEntries],
-    [0, 3600, 4096, 100, 0, 1000, 0, 1024, 0])
+    [0, 3600, 4096, 100, 1000, 10_000, 0, 1024, 0])
+  t.equal(o.tokenCacheMaxBytes, 0)
+  t.equal(o.verifyOnThreadpool, false)
   t.equal(o.clock, clock)
 })
 
@@ -246,12 +254,13 @@ t.test('checks every numeric option is an integer inside its range', async (t) =
     ['clockToleranceSeconds', 0, 300],
     ['maxTokenLifetimeSeconds', 1, 31_536_000],
     ['maxTokenBytes', 256, 65_536],
-    ['jwksTimeoutMs', 1, 60_000],
-    ['jwksCooldownMs', 0, 3_600_000],
-    ['jwksMaxAgeMs', 1000, 86_400_000],
+    ['jwksTimeoutMs', 100, 60_000],
+    ['jwksCooldownMs', 1000, 3_600_000],
+    ['jwksMaxAgeMs', 10_000, 86_400_000],
     ['jwksStaleIfErrorMs', 0, 86_400_000],
     ['jwksMaxBytes', 1024, 16_777_216],
-    ['tokenCacheMaxEntries', 0, 10_000_000]
+    ['tokenCacheMaxEntries', 0, 10_000_000],
+    ['tokenCacheMaxBytes', 0, 4_294_967_296]
   ]
   for (const [name, min, max] of ranges) {
     const o = resolveOptions({ ...base, [name]: min }) as unknown as Record<string, unknown>
@@ -264,6 +273,14 @@ t.test('checks every numeric option is an integer inside its range', async (t) =
   }
 })
 
+t.test('takes verifyOnThreadpool as a boolean only', async (t) => {
+  t.equal(resolveOptions({ ...base, verifyOnThreadpool: false }).verifyOnThreadpool, false)
+  for (const bad of [0, 1, 'true', null, {}]) {
+    const err = rejectsOption(t, { ...base, verifyOnThreadpool: bad }, 'verifyOnThreadpool', `verifyOnThreadpool ${String(bad)}`)
+    t.match(err.message, /must be true or false/)
+  }
+})
+
 t.test('describes the wrong value it got, shortly', async (t) => {
   t.match(rejectsOption(t, { ...base, jwksTimeoutMs: 'x'.repeat(100) }, 'jwksTimeoutMs').message, /got "x{40}…"/)
   t.match(rejectsOption(t, { ...base, jwksTimeoutMs: '5000' }, 'jwksTimeoutMs').message, /got "5000"/)
@@ -271,6 +288,7 @@ t.test('describes the wrong value it got, shortly', async (t) => {
   t.match(rejectsOption(t, { ...base, jwksTimeoutMs: null }, 'jwksTimeoutMs').message, /got null/)
   t.match(rejectsOption(t, { ...base, jwksTimeoutMs: {} }, 'jwksTimeoutMs').message, /got an object/)
   t.match(rejectsOption(t, { ...base, jwksTimeoutMs: 0 }, 'jwksTimeoutMs').message, /got 0/)
+  t.match(rejectsOption(t, { ...base, issuer: `https://example.com/${'p'.repeat(300)}?x` }, 'issuer').message, /got "https:\/\/example.com\/p{180}…"/, 'a URL is quoted up to 200 characters')
 })
 
 t.test('throws at construction, before any request', async (t) => {
@@ -279,4 +297,74 @@ t.test('throws at construction, before any request', async (t) => {
   const verifier = new TokenVerifier(base)
   t.equal(verifier.options.issuers.get(ISS)?.issuer, ISS)
   t.equal(verifier.jwksFetchCount, 0, 'nothing is fetched at construction')
+})
+
+// Misconfigurations that used to pass in silence: each throws at construction, naming the option and the value.
+
+t.test('refuses an issuer with surrounding whitespace, saying which URL was meant', async (t) => {
+  const err = rejectsOption(t, { ...base, issuer: `${ISS} ` }, 'issuer')
+  t.match(err.message, /must not contain whitespace \(got "https:\/\/cognito-idp\.eu-west-1\.amazonaws\.com\/eu-west-1_AbC123 "\); did you mean "https:\/\/cognito-idp\.eu-west-1\.amazonaws\.com\/eu-west-1_AbC123"\?/)
+  rejectsOption(t, { ...base, issuer: `\n${ISS}` }, 'issuer', 'a leading newline')
+  rejectsOption(t, { ...base, issuer: { issuer: 'https://example.com/a pool' } }, 'issuer.issuer', 'a space inside')
+})
+
+t.test('refuses an issuer with a query string', async (t) => {
+  const err = rejectsOption(t, { ...base, issuer: 'https://auth.example.com/pool?tenant=a' }, 'issuer')
+  t.match(err.message, /must not carry a query string \(got "https:\/\/auth\.example\.com\/pool\?tenant=a"\); an issuer is a plain URL such as "https:\/\/auth\.example\.com\/pool"/)
+  rejectsOption(t, { ...base, issuer: 'https://auth.example.com/pool?' }, 'issuer', 'an empty query')
+})
+
+t.test('refuses an issuer with a fragment, even an empty one', async (t) => {
+  const err = rejectsOption(t, { ...base, issuer: 'https://auth.example.com/pool#' }, 'issuer')
+  t.match(err.message, /must not carry a fragment \(got "https:\/\/auth\.example\.com\/pool#"\)/)
+})
+
+t.test('refuses the JWKS URL passed as the issuer, naming the issuer that was meant', async (t) => {
+  const err = rejectsOption(t, { ...base, issuer: 'https://x.example.com/.well-known/jwks.json' }, 'issuer')
+  t.match(err.message, /option "issuer" looks like a JWKS URL \(got "https:\/\/x\.example\.com\/\.well-known\/jwks\.json"\); pass the issuer "https:\/\/x\.example\.com" or set jwksUri/)
+  const cognito = rejectsOption(t, { ...base, issuer: `${ISS}/.well-known/jwks.json` }, 'issuer', "a Cognito pool's JWKS URL")
+  t.match(cognito.message, new RegExp(`pass the issuer "${ISS.replace(/\./g, '\\.')}"`))
+  rejectsOption(t, { ...base, issuer: 'https://x.example.com/keys/jwks.json' }, 'issuer', 'a jwks.json path without .well-known')
+})
+
+t.test('refuses a /.well-known/ metadata URL passed as the issuer', async (t) => {
+  const err = rejectsOption(t, { ...base, issuer: 'https://x.example.com/tenant/.well-known/openid-configuration' }, 'issuer')
+  t.match(err.message, /looks like a metadata document URL \(got "https:\/\/x\.example\.com\/tenant\/\.well-known\/openid-configuration"\); pass the issuer "https:\/\/x\.example\.com\/tenant"/)
+})
+
+t.test('refuses an issuer not written the way it serialises, since iss must match exactly', async (t) => {
+  const err = rejectsOption(t, { ...base, issuer: 'https://Auth.Example.com:443/pool' }, 'issuer')
+  t.match(err.message, /got "https:\/\/Auth\.Example\.com:443\/pool"\); tokens name their issuer exactly, so write "https:\/\/auth\.example\.com\/pool"/)
+  t.ok(resolveOptions({ ...base, issuer: 'https://auth.example.com' }).issuers.has('https://auth.example.com'), 'a bare origin without its slash is accepted as written')
+  t.equal(resolveOptions({ ...base, issuer: 'https://auth.example.com' }).issuers.get('https://auth.example.com')?.jwksUri, 'https://auth.example.com/.well-known/jwks.json')
+})
+
+t.test('refuses a jwksUri with surrounding whitespace instead of trimming it in silence', async (t) => {
+  const err = rejectsOption(t, { ...base, jwksUri: ' https://keys.example.com/jwks' }, 'jwksUri')
+  t.match(err.message, /did you mean "https:\/\/keys\.example\.com\/jwks"/)
+  t.equal(resolveOptions({ ...base, jwksUri: 'https://keys.example.com/jwks?appid=1' }).issuers.get(ISS)?.jwksUri, 'https://keys.example.com/jwks?appid=1', 'a query is fine on a JWKS URL')
+})
+
+t.test('refuses a client id with whitespace, wherever it is given', async (t) => {
+  const err = rejectsOption(t, { issuer: ISS, clientId: ' 4vp0kk8pmmr4st5e2pjvqbbemr ' }, 'clientId')
+  t.match(err.message, /must not contain whitespace \(got " 4vp0kk8pmmr4st5e2pjvqbbemr "\); did you mean "4vp0kk8pmmr4st5e2pjvqbbemr"\?/)
+  rejectsOption(t, { issuer: ISS, clientId: ['ok', 'a b'] }, 'clientId', 'inside, in a list')
+  rejectsOption(t, { issuer: { issuer: ISS, clientId: 'abc\n' } }, 'issuer.clientId', 'on an issuer')
+})
+
+t.test('refuses an audience with surrounding whitespace', async (t) => {
+  rejectsOption(t, { ...base, audience: 'urn:api ' }, 'audience')
+  rejectsOption(t, { issuer: { issuer: ISS, audience: [' urn:api'] }, clientId: 'c' }, 'issuer.audience')
+})
+
+t.test('refuses a JWKS timeout under 100 ms', async (t) => {
+  t.match(rejectsOption(t, { ...base, jwksTimeoutMs: 1 }, 'jwksTimeoutMs').message, /must be an integer from 100 to 60000 \(got 1\)/)
+})
+
+t.test('refuses a cooldown under 1 s, which would let random kids hammer the issuer', async (t) => {
+  t.match(rejectsOption(t, { ...base, jwksCooldownMs: 0 }, 'jwksCooldownMs').message, /from 1000 to 3600000 \(got 0\)/)
+})
+
+t.test('refuses a JWKS max age under 10 s', async (t) => {
+  t.match(rejectsOption(t, { ...base, jwksMaxAgeMs: 1000 }, 'jwksMaxAgeMs').message, /from 10000 to 86400000 \(got 1000\)/)
 })

@@ -1,18 +1,19 @@
 import t from 'tap'
-import { InsufficientGroupError, InsufficientScopeError, OptionError, TokenUseMismatchError } from '../../src/verifier/errors.js'
+import { InsufficientClaimError, InsufficientGroupError, InsufficientScopeError, OptionError, TokenUseMismatchError } from '../../src/verifier/errors.js'
 import { checkRequirements, compileRequirements, NO_REQUIREMENTS, type Requirements } from '../../src/verifier/requirements.js'
 import { createVerifiedToken, type VerifiedToken } from '../../src/verifier/verified-token.js'
 import { throwsWith, type Asserts } from '../helpers/assert.js'
 import { NOW_S } from '../helpers/keys.js'
+import { issuerFixture } from '../helpers/verifier-fixture.js'
 
 const ISS = 'https://cognito-idp.eu-west-1.amazonaws.com/eu-west-1_AbC123'
 
-function token (scopes: string[], groups: string[] = [], tokenUse: 'access' | 'id' = 'access'): VerifiedToken {
+function token (scopes: string[], groups: string[] = [], tokenUse: 'access' | 'id' = 'access', claims: Record<string, unknown> = {}): VerifiedToken {
   return createVerifiedToken(
     { sub: 's', tokenUse, clientId: 'c', username: undefined, scopes, groups },
     { alg: 'RS256', kid: 'k' },
     ISS,
-    { iss: ISS, sub: 's', exp: NOW_S + 60, iat: NOW_S }
+    { iss: ISS, sub: 's', exp: NOW_S + 60, iat: NOW_S, ...claims }
   )
 }
 
@@ -44,7 +45,7 @@ t.test('normalises strings to lists and drops duplicates', async (t) => {
   t.equal(c.any, true)
   t.ok(Object.isFrozen(c))
   t.ok(Object.isFrozen(c.scopes))
-  for (const r of [{ scopes: 'a' }, { anyScopes: ['a'] }, { groups: 'g' }, { anyGroups: ['g'] }, { tokenUse: 'access' as const }]) {
+  for (const r of [{ scopes: 'a' }, { anyScopes: ['a'] }, { groups: 'g' }, { anyGroups: ['g'] }, { claims: { t: 1 } }, { anyClaims: { t: 1 } }, { tokenUse: 'access' as const }]) {
     t.equal(needs(r).any, true, `${Object.keys(r)[0] as string} alone is something to check`)
   }
 })
@@ -79,7 +80,9 @@ t.test('accepts tokenUse access or id only', async (t) => {
 t.test('rejects requirements that are not an object, or name an unknown member', async (t) => {
   for (const bad of [null, undefined, [], 'scope', 42]) rejectsRequirement(t, bad, 'config.auth', JSON.stringify(bad))
   rejectsRequirement(t, { scope: 'a' }, 'config.auth.scope', 'scope for scopes')
-  rejectsRequirement(t, { roles: ['a'] }, 'config.auth.roles')
+  const err = rejectsRequirement(t, { roles: ['a'] }, 'config.auth.roles')
+  t.match(err.message, /claims, anyClaims/, 'the message lists what is known')
+  t.equal(needs({ claims: {} }).any, false, 'an empty claims object requires nothing, as scopes: [] does')
 })
 
 t.test('requires every scope of scopes, and names them all in the error', async (t) => {
@@ -119,4 +122,37 @@ t.test('checks all requirements together', async (t) => {
   checkRequirements(token(['a', 'c'], ['g', 'i']), c)
   throwsWith(t, () => checkRequirements(token(['a'], ['g', 'i']), c), InsufficientScopeError, 'ERR_INSUFFICIENT_SCOPE', 'anyScopes unmet')
   throwsWith(t, () => checkRequirements(token(['a', 'b'], ['g']), c), InsufficientGroupError, 'ERR_INSUFFICIENT_GROUP', 'anyGroups unmet')
+})
+
+t.test('compiles claim requirements under the route\'s own option name', async (t) => {
+  const c = needs({ claims: { 'realm_access.roles': 'admin' }, anyClaims: { tenant: ['a', 'b'] } })
+  t.same(c.claims.map((n) => n.names), [['realm_access', 'roles']])
+  t.same(c.anyClaims.map((n) => n.values), [['a', 'b']])
+  rejectsRequirement(t, { claims: { 'realm_access.roles': 7n } }, 'config.auth.claims.realm_access.roles')
+  rejectsRequirement(t, { anyClaims: { tenant: [] } }, 'config.auth.anyClaims.tenant')
+  rejectsRequirement(t, { anyClaims: {} }, 'config.auth.anyClaims')
+  rejectsRequirement(t, { claims: 'tenant' }, 'config.auth.claims')
+})
+
+t.test('requires claims after scopes and groups, with 403 and the unmet paths', async (t) => {
+  const kc = { realm_access: { roles: ['admin'] }, tenant: 'acme' }
+  const c = needs({ scopes: 'a', claims: { 'realm_access.roles': 'admin' }, anyClaims: { tenant: ['acme', 'globex'], level: 3 } })
+  checkRequirements(token(['a'], [], 'access', kc), c)
+  throwsWith(t, () => checkRequirements(token([], [], 'access', kc), c), InsufficientScopeError, 'ERR_INSUFFICIENT_SCOPE', 'scopes first')
+  const all = throwsWith(t, () => checkRequirements(token(['a'], [], 'access', { tenant: 'acme' }), c), InsufficientClaimError, 'ERR_INSUFFICIENT_CLAIM', 'role missing')
+  t.same(all.claims, ['realm_access.roles'])
+  t.equal(all.kind, 'insufficient_scope')
+  t.match(all.message, /realm_access\.roles claim/)
+  t.notMatch(all.message, /admin/, 'the message names the claim, not the value the route wants')
+  const anyOf = throwsWith(t, () => checkRequirements(token(['a'], [], 'access', { ...kc, tenant: 'initech' }), c), InsufficientClaimError, 'ERR_INSUFFICIENT_CLAIM', 'no tenant')
+  t.same(anyOf.claims, ['tenant', 'level'])
+  t.notMatch(anyOf.message, /acme|globex|initech/)
+  checkRequirements(token(['a'], [], 'access', { ...kc, tenant: 'initech', level: 3 }), c)
+})
+
+t.test('applies claim requirements to a token the verifier verified', async (t) => {
+  const fx = await issuerFixture(t)
+  const verified = await fx.verifier.verify(await fx.token({ realm_access: { roles: ['admin'] }, permissions: ['read:tx'] }))
+  checkRequirements(verified, needs({ claims: { 'realm_access.roles': 'admin', permissions: 'read:tx' } }))
+  throwsWith(t, () => checkRequirements(verified, needs({ claims: { permissions: 'write:tx' } })), InsufficientClaimError, 'ERR_INSUFFICIENT_CLAIM')
 })

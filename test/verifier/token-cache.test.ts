@@ -1,6 +1,6 @@
 import t from 'tap'
 import { SignatureInvalidError, TokenExpiredError } from '../../src/verifier/errors.js'
-import { TokenCache } from '../../src/verifier/token-cache.js'
+import { entryBytes, TokenCache } from '../../src/verifier/token-cache.js'
 import { rejectsWith } from '../helpers/assert.js'
 import { issuerFixture } from '../helpers/verifier-fixture.js'
 import { makeKey, NOW_S } from '../helpers/keys.js'
@@ -82,7 +82,7 @@ t.test('turns the cache off with tokenCacheMaxEntries 0', async (t) => {
 })
 
 t.test('remembers a value for its time to live only, and never for none', async (t) => {
-  const cache = new TokenCache<{ n: number }>(2)
+  const cache = new TokenCache<{ n: number }>({ maxEntries: 2, maxBytes: 1_000_000 })
   const value = { n: 1 }
   cache.set('a', value, 60_000)
   t.equal(cache.get('a'), value)
@@ -95,14 +95,14 @@ t.test('remembers a value for its time to live only, and never for none', async 
   t.equal(cache.get('a'), undefined)
   t.equal(cache.size, 0)
 
-  const short = new TokenCache<{ n: number }>(2)
+  const short = new TokenCache<{ n: number }>({ maxEntries: 2, maxBytes: 1_000_000 })
   short.set('x', value, 1)
   await new Promise((resolve) => setTimeout(resolve, 20))
   t.equal(short.get('x'), undefined, 'an entry past its time to live is gone')
 })
 
 t.test('remembers nothing when disabled', async (t) => {
-  const cache = new TokenCache<{ n: number }>(0)
+  const cache = new TokenCache<{ n: number }>({ maxEntries: 0, maxBytes: 1_000_000 })
   cache.set('a', { n: 1 }, 60_000)
   t.equal(cache.get('a'), undefined)
   cache.delete('a')
@@ -110,11 +110,42 @@ t.test('remembers nothing when disabled', async (t) => {
 })
 
 t.test('a token that shares only the signature never hits, and deleting it leaves the real one', async (t) => {
-  const cache = new TokenCache<{ n: number }>(10)
+  const cache = new TokenCache<{ n: number }>({ maxEntries: 10, maxBytes: 1_000_000 })
   const value = { n: 1 }
   cache.set('header.payload.signature', value, 60_000)
   t.equal(cache.get('header.payload.signature'), value)
   t.equal(cache.get('header.forged.signature'), undefined)
   cache.delete('header.forged.signature')
   t.equal(cache.get('header.payload.signature'), value)
+})
+
+t.test('holds at most tokenCacheMaxBytes of tokens, as estimated from their length', async (t) => {
+  const f = await issuerFixture(t, { key })
+  const tokens = await Promise.all([1, 2, 3, 4, 5].map(async (i) => await f.token({ jti: `jti-${i}` })))
+  const each = entryBytes(tokens[0] as string)
+  const small = f.makeVerifier({ tokenCacheMaxBytes: 3 * each + 2 })
+  const verified = []
+  for (const token of tokens) verified.push(await small.verify(token))
+  t.equal(small.cachedTokenCount, 3, 'three fit, a fourth would pass the bound')
+  t.ok(small.cachedTokenBytes <= 3 * each + 2)
+  t.equal(await small.verify(tokens[4] as string), verified[4], 'the newest is cached')
+  t.not(await small.verify(tokens[0] as string), verified[0], 'the oldest was evicted and verified afresh')
+  const none = f.makeVerifier({ tokenCacheMaxBytes: 0 })
+  await none.verify(tokens[0] as string)
+  t.equal(none.cachedTokenCount, 0, 'tokenCacheMaxBytes 0 turns the cache off')
+  t.equal(none.cachedTokenBytes, 0)
+})
+
+t.test('estimates an entry from the token length, so a longer token costs more', async (t) => {
+  t.equal(entryBytes('a'.repeat(800)), 2300, 'a Cognito-sized access token')
+  t.ok(entryBytes('a'.repeat(4000)) > 4 * entryBytes('a'.repeat(800)) / 2)
+  const cache = new TokenCache<{ n: number }>({ maxEntries: 100, maxBytes: entryBytes('h.p.s') * 2 })
+  cache.set('h.p.s', { n: 1 }, 60_000)
+  cache.set('h.p.t', { n: 2 }, 60_000)
+  t.equal(cache.bytes, 2 * entryBytes('h.p.s'))
+  cache.set('h.p.u', { n: 3 }, 60_000)
+  t.equal(cache.size, 2, 'the third pushes the first out')
+  t.equal(cache.get('h.p.s'), undefined)
+  cache.set(`h.p.${'x'.repeat(10_000)}`, { n: 4 }, 60_000)
+  t.equal(cache.size, 2, 'an entry larger than the whole bound is not stored')
 })

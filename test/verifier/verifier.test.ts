@@ -57,6 +57,14 @@ t.test('verifies every supported algorithm: RS, PS, ES and EdDSA', async (t) => 
   }
 })
 
+t.test('verifies every supported algorithm on the event loop too (verifyOnThreadpool false)', async (t) => {
+  for (const alg of SUPPORTED_ALGORITHMS) {
+    const f = await issuerFixture(t, { alg, options: { verifyOnThreadpool: false } })
+    t.equal((await f.verifier.verify(await f.token())).alg, alg, `${alg} verifies`)
+    await rejectsWith(t, f.verifier.verify(await f.token({}, {}, await makeKey(alg, f.key.kid))), SignatureInvalidError, 'ERR_SIGNATURE_INVALID', `${alg} from another key`)
+  }
+})
+
 t.test('verifies with an RSA key that names no alg', async (t) => {
   const key = await makeKey('RS256', 'no-alg', { jwkAlg: null })
   const f = await issuerFixture(t, { key })

@@ -1,30 +1,13 @@
 import t from 'tap'
-import type { AddressInfo } from 'node:net'
-import { buildGateway } from '../../example-gateway/gateway.js'
-import { accessClaims, makeKey, NOW_S, sign } from '../helpers/keys.js'
-import { manualClock, startJwksServer } from '../helpers/jwks-server.js'
+import { buildGateway } from '../../src/gateway/gateway.js'
+import { decodeIdentityList, decodeIdentityValue } from '../../src/gateway/header-values.js'
+import { makeKey } from '../helpers/keys.js'
+import { startJwksServer } from '../helpers/jwks-server.js'
 import { rawRequest } from '../helpers/raw-http.js'
-import { startRecordingUpstream } from '../helpers/recording-upstream.js'
+import { gatewayFixture } from '../helpers/gateway-fixture.js'
 
-async function stack (t: { teardown: (fn: () => Promise<void>) => void }, upstreamTimeoutMs = 2000) {
-  const key = await makeKey()
-  const jwks = await startJwksServer([key.jwk])
-  const upstream = await startRecordingUpstream()
-  const clock = manualClock(NOW_S * 1000 + 1000)
-  const gateway = await buildGateway({
-    config: {
-      routes: [{ prefix: '/transactions', upstream: upstream.url, methods: { GET: ['transactions/get'], POST: ['transactions/post'] } }],
-      upstreamTimeoutMs
-    },
-    auth: { issuer: jwks.issuer, clientId: ['client-abc'], clock: clock.now, jwksMaxAgeMs: 60_000 }
-  })
-  await gateway.listen({ port: 0, host: '127.0.0.1' })
-  t.teardown(async () => { await gateway.close(); await upstream.close(); await jwks.close() })
-  const port = (gateway.server.address() as AddressInfo).port
-  const token = async (claims: Record<string, unknown> = {}): Promise<string> => await sign(key, accessClaims(jwks.issuer, claims))
-  const call = async (method: string, path: string, tk?: string, headers: Record<string, string> = {}, body?: string): Promise<Response> =>
-    await fetch(`http://127.0.0.1:${port}${path}`, { method, headers: { ...(tk === undefined ? {} : { authorization: `Bearer ${tk}` }), ...headers }, body })
-  return { gateway, upstream, jwks, clock, port, token, call }
+async function stack (t: Parameters<typeof gatewayFixture>[0], upstreamTimeoutMs = 2000) {
+  return await gatewayFixture(t, { upstreamTimeoutMs })
 }
 
 t.test('GET and HEAD need transactions/get, POST needs transactions/post', async (t) => {
@@ -81,7 +64,7 @@ t.test('the verified identity is forwarded, and forged identity headers never re
   }
   t.notOk(seen.some((n) => n.includes('method')), 'no method override arrives')
   t.equal(rec?.headers['x-auth-sub'], 'client-abc')
-  t.equal(rec?.headers['x-auth-scopes'], 'transactions/get transactions/post')
+  t.equal(rec?.headers['x-auth-scopes'], 'transactions/get,transactions/post')
   t.equal(rec?.headers['x-auth-client-id'], 'client-abc')
   t.equal(rec?.headers['x-auth-username'], 'alice')
   t.equal(rec?.headers['x-auth-groups'], 'a%2Cb,ops')
@@ -139,7 +122,7 @@ t.test('with the issuer down and the cache warm, valid tokens still get 200', as
 })
 
 t.test('a resolved route table is taken as it is, and the reserved refusal path refuses', async (t) => {
-  const { resolveGatewayConfig } = await import('../../example-gateway/config.js')
+  const { resolveGatewayConfig } = await import('../../src/gateway/config.js')
   const key = await makeKey()
   const jwks = await startJwksServer([key.jwk])
   const gateway = await buildGateway({
@@ -150,4 +133,72 @@ t.test('a resolved route table is taken as it is, and the reserved refusal path 
   const res = await gateway.inject('/__gateway/unsafe-path')
   t.equal(res.statusCode, 400)
   t.equal(res.json().message, 'Refused: the path is reserved.')
+})
+
+t.test('well-known identity headers, in any case and with _ for -, never reach the upstream', async (t) => {
+  const s = await gatewayFixture(t, { stripHeaders: { names: ['X-Tenant'], prefixes: ['x-internal-'] } })
+  const forged = [
+    'X-Forwarded-User', 'x_forwarded_user', 'X-FORWARDED-EMAIL', 'X_Forwarded_Preferred_Username', 'x-forwarded-groups', 'X-Forwarded-Access-Token',
+    'X-Auth-Request-User', 'x_auth_request_email', 'X-AUTH-REQUEST-GROUPS', 'X-Auth-Request-Access-Token',
+    'X-Amzn-Oidc-Identity', 'x_amzn_oidc_data', 'X-AMZN-OIDC-ACCESSTOKEN',
+    'X-Remote-User', 'x_remote_user', 'Remote-User', 'REMOTE_USER', 'X-Remote-Group', 'X-Remote-Extra-Scopes',
+    'GAP-Auth', 'X-User', 'X-Email',
+    'X-Auth-Sub', 'x_auth_scopes', 'X-Http-Method-Override', 'X_HTTP_METHOD',
+    'x-tenant', 'X_TENANT', 'X-Internal-Role', 'x_internal_role'
+  ]
+  const headers: Record<string, string> = { authorization: `Bearer ${await s.token()}` }
+  for (const name of forged) headers[name] = 'admin'
+  const res = await rawRequest(s.port, 'GET /transactions HTTP/1.1', headers)
+  t.equal(res.status, 200)
+  const rec = s.upstream.received[0]
+  const names = (rec?.rawHeaders ?? []).filter((_, i) => i % 2 === 0).map((n) => n.toLowerCase().replaceAll('_', '-'))
+  for (const name of forged) {
+    const canonical = name.toLowerCase().replaceAll('_', '-')
+    const own = canonical === 'x-auth-sub' || canonical === 'x-auth-scopes'
+    t.equal(names.filter((n) => n === canonical).length, own ? 1 : 0, `${name} ${own ? 'is the gateway\'s own value only' : 'is stripped'}`)
+  }
+  t.equal(rec?.headers['x-auth-sub'], 'client-abc')
+  t.notOk(Object.values(rec?.headers ?? {}).includes('admin'), 'no forged value arrives under any name')
+})
+
+t.test('claims with CR, LF, commas, %, spaces and non-ASCII reach the upstream unambiguously', async (t) => {
+  const s = await gatewayFixture(t, {}, { clientId: null })
+  const scopes = ['transactions/get', 'x,transactions/post', 'line\r\nx-injected: 1', '100%25', 'a b', 'é']
+  const groups = ['a,b', 'ops', '%2C', 'zoë', '\ud800', '', 'tab\there']
+  const claims = { scope: scopes.join(' '), 'cognito:groups': groups, sub: 'sub\r\nx: 1', username: 'zoë, %41', client_id: 'client,1\n' }
+  const res = await s.call('GET', '/transactions', await s.token(claims))
+  t.equal(res.status, 200)
+  const rec = s.upstream.received[0]
+  const sent = scopes.flatMap((scope) => scope.split(' '))
+  t.same(decodeIdentityList(rec?.headers['x-auth-scopes']), sent, 'every scope comes back as it was, none split or merged')
+  t.notOk(decodeIdentityList(rec?.headers['x-auth-scopes']).includes('transactions/post'), 'a comma inside a scope grants nothing')
+  t.same(decodeIdentityList(rec?.headers['x-auth-groups']), ['a,b', 'ops', '%2C', 'zoë', '\ufffd', 'tab\there'])
+  t.equal(decodeIdentityValue(rec?.headers['x-auth-sub']), 'sub\r\nx: 1')
+  t.equal(decodeIdentityValue(rec?.headers['x-auth-username']), 'zoë, %41')
+  t.equal(decodeIdentityValue(rec?.headers['x-auth-client-id']), 'client,1\n')
+  t.notOk('x-injected' in (rec?.headers ?? {}), 'no header was injected')
+  for (const value of Object.values(rec?.headers ?? {})) t.match(value, /^[\x20-\x7E]*$/, 'every value is visible ASCII')
+})
+
+t.test('_method and the configured query parameters never reach the upstream', async (t) => {
+  const s = await gatewayFixture(t, { stripQueryParams: ['debug'] })
+  const tk = await s.token()
+  t.equal((await s.call('GET', '/transactions?a=1&_method=DELETE&%5Fmethod=PUT&_METHOD=PATCH&b=%20x;_method=DELETE&DEBUG=1&x-http-method-override=DELETE&c', tk)).status, 200)
+  t.equal((await s.call('GET', '/transactions?_method=DELETE', tk)).status, 200)
+  t.equal((await s.call('GET', '/transactions', tk)).status, 200)
+  t.same(s.upstream.received.map((r) => r.url), ['/transactions?a=1&c', '/transactions', '/transactions'])
+  t.ok(s.upstream.received.every((r) => r.method === 'GET'))
+})
+
+t.test('the verifier options may come from the configuration, and a mistake there is named under auth', async (t) => {
+  const key = await makeKey()
+  const jwks = await startJwksServer([key.jwk])
+  t.teardown(async () => { await jwks.close() })
+  const routes = [{ prefix: '/t', upstream: 'http://127.0.0.1:1', methods: { GET: [] } }]
+  const gateway = await buildGateway({ config: { routes, auth: { issuer: jwks.issuer, clientId: null } } })
+  t.equal((await gateway.inject('/t')).statusCode, 401)
+  await gateway.close()
+  await t.rejects(buildGateway({ config: { routes } }), { name: 'TypeError', option: 'auth' })
+  await t.rejects(buildGateway({ config: { routes, auth: { issuer: jwks.issuer } } }), { name: 'TypeError', option: 'auth.clientId' })
+  await t.rejects(buildGateway({ config: { routes }, auth: { issuer: jwks.issuer } }), { name: 'TypeError', option: 'clientId' })
 })

@@ -1,5 +1,5 @@
 import t from 'tap'
-import { unsafePathReason } from '../../example-gateway/path-safety.js'
+import { unsafePathReason } from '../../src/gateway/path-safety.js'
 
 t.test('clean paths pass', async (t) => {
   for (const p of ['/', '/transactions', '/transactions/', '/transactions/abc-123?x=%2e&y=1', '/a/b.json', '/a/.well-known']) {

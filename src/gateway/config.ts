@@ -1,0 +1,243 @@
+/**
+ * The gateway's configuration, declared as data (a JSON file or an object), never in code, and
+ * checked once at start-up: a wrong entry throws a TypeError naming the field and the bad value.
+ */
+import { readFileSync } from 'node:fs'
+import type { ResourceServerOptions } from '../fastify/plugin.js'
+import { OptionError } from '../verifier/errors.js'
+import { resolveRateLimitConfig, resolveRule, type RateLimitConfig, type RateLimitRule, type ResolvedRateLimitConfig } from './rate-limit-config.js'
+
+/** Scopes a method needs; GET also covers HEAD unless HEAD is listed itself. */
+export type MethodScopes = Partial<Record<string, readonly string[]>>
+
+/** One upstream behind a path prefix. */
+export interface GatewayRoute {
+  /** Path prefix, such as `/transactions`. */
+  prefix: string
+  /** Upstream base URL, such as `http://127.0.0.1:9001`. TLS upstreams are always verified. */
+  upstream: string
+  /** Scopes each method needs, such as `{ GET: ['transactions/get'], POST: ['transactions/post'] }`. */
+  methods: MethodScopes
+  /** Per-client limits of this route, per method, such as `{ POST: { max: 10, windowMs: 60000 } }`. HEAD follows GET unless listed. Default: `rateLimit.perClient`. */
+  rateLimit?: Partial<Record<string, RateLimitRule>>
+}
+
+/** Header names the verified identity is forwarded in. */
+export interface IdentityHeaderNames {
+  sub: string
+  clientId: string
+  scopes: string
+  username: string
+  groups: string
+  tokenUse: string
+}
+
+/** The gateway's data-driven configuration: what a `gateway.json` holds. */
+export interface GatewayConfig {
+  routes: GatewayRoute[]
+  /** Header names for the forwarded identity. Defaults: `x-auth-sub`, `x-auth-client-id`, `x-auth-scopes`, `x-auth-username`, `x-auth-groups`, `x-auth-token-use`. */
+  identityHeaders?: Partial<IdentityHeaderNames>
+  /** More client-sent headers to drop, by exact name or by prefix (case and `_` ignored), beyond the built-in list. Default: none. */
+  stripHeaders?: { names?: string[], prefixes?: string[] }
+  /** More query parameters to drop from the forwarded query, beyond `_method` and the override names. Default: none. */
+  stripQueryParams?: string[]
+  /** How long the upstream may take to answer, in milliseconds. Default 10000 (10 seconds). */
+  upstreamTimeoutMs?: number
+  /** Per-client rate limits. Default: none. */
+  rateLimit?: RateLimitConfig
+  /** How tokens are verified: the plugin's options (issuer, clientId, …). May instead be passed to `buildGateway`. */
+  auth?: ResourceServerOptions
+  /** Where the bin listens. Defaults: port 8080, host 127.0.0.1 (env `GATEWAY_PORT`, `GATEWAY_HOST`). */
+  listen?: { port?: number, host?: string }
+  /** The bin's log level: fatal, error, warn, info, debug, trace or silent. Default `'info'` (env `LOG_LEVEL`). */
+  logLevel?: string
+}
+
+/** One route with defaults applied. */
+export interface ResolvedGatewayRoute {
+  readonly prefix: string
+  readonly upstream: string
+  readonly methods: ReadonlyMap<string, readonly string[]>
+  readonly rateLimits: ReadonlyMap<string, RateLimitRule>
+}
+
+/** The configuration with defaults applied. */
+export interface ResolvedGatewayConfig {
+  readonly routes: readonly ResolvedGatewayRoute[]
+  readonly identityHeaders: Readonly<IdentityHeaderNames>
+  readonly stripHeaders: { readonly names: readonly string[], readonly prefixes: readonly string[] }
+  readonly stripQueryParams: readonly string[]
+  readonly upstreamTimeoutMs: number
+  readonly rateLimit: ResolvedRateLimitConfig | undefined
+  readonly auth: ResourceServerOptions | undefined
+  readonly listen: { readonly port: number, readonly host: string }
+  readonly logLevel: string
+}
+
+export const DEFAULT_IDENTITY_HEADERS: Readonly<IdentityHeaderNames> = Object.freeze({
+  sub: 'x-auth-sub',
+  clientId: 'x-auth-client-id',
+  scopes: 'x-auth-scopes',
+  username: 'x-auth-username',
+  groups: 'x-auth-groups',
+  tokenUse: 'x-auth-token-use'
+})
+
+const METHODS = new Set(['GET', 'HEAD', 'POST', 'PUT', 'PATCH', 'DELETE', 'OPTIONS'])
+const LOG_LEVELS = new Set(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'])
+const TOP_LEVEL = new Set(['routes', 'identityHeaders', 'stripHeaders', 'stripQueryParams', 'upstreamTimeoutMs', 'rateLimit', 'auth', 'listen', 'logLevel', '$schema'])
+const HEADER_NAME = /^[a-z0-9][a-z0-9-]{0,63}$/
+const HEADER_TOKEN = /^[A-Za-z0-9_-]{1,64}$/
+const QUERY_NAME = /^[\x21-\x7E]{1,64}$/
+const PREFIX = /^\/[A-Za-z0-9._~-]+(?:\/[A-Za-z0-9._~-]+)*$/
+
+const show = (value: unknown): string => JSON.stringify(value) ?? String(value)
+
+function isObject (value: unknown): value is Record<string, unknown> {
+  return typeof value === 'object' && value !== null && !Array.isArray(value)
+}
+
+function upstreamUrl (name: string, value: unknown): string {
+  let url: URL
+  try {
+    url = new URL(String(value))
+  } catch {
+    throw new OptionError(name, `must be an absolute http(s) URL (got ${show(value)})`)
+  }
+  if ((url.protocol !== 'http:' && url.protocol !== 'https:') || url.search !== '' || url.hash !== '' || url.username !== '') {
+    throw new OptionError(name, `must be an http(s) URL without query, fragment or credentials (got ${show(value)})`)
+  }
+  return url.href.replace(/\/$/, '')
+}
+
+function stringList (name: string, value: unknown, pattern: RegExp, what: string): string[] {
+  if (value === undefined) return []
+  if (!Array.isArray(value)) throw new OptionError(name, `must be an array of ${what}`)
+  value.forEach((item, i) => {
+    if (typeof item !== 'string' || !pattern.test(item)) throw new OptionError(`${name}[${i}]`, `must be ${what} (got ${show(item)})`)
+  })
+  return value as string[]
+}
+
+function resolveRoute (route: unknown, i: number, prefixes: Set<string>, perClient: RateLimitRule | undefined): ResolvedGatewayRoute {
+  const name = `routes[${i}]`
+  if (!isObject(route)) throw new OptionError(name, 'must be an object')
+  if (typeof route.prefix !== 'string' || !PREFIX.test(route.prefix)) {
+    throw new OptionError(`${name}.prefix`, `must be a path such as /transactions (no dot segments, no trailing slash; got ${show(route.prefix)})`)
+  }
+  if (route.prefix.split('/').some((s) => s === '.' || s === '..')) throw new OptionError(`${name}.prefix`, `must not contain dot segments (got ${show(route.prefix)})`)
+  if (prefixes.has(route.prefix)) throw new OptionError(`${name}.prefix`, `repeats ${route.prefix}`)
+  prefixes.add(route.prefix)
+  if (!isObject(route.methods) || Object.keys(route.methods).length === 0) {
+    throw new OptionError(`${name}.methods`, 'must map at least one HTTP method to its scopes')
+  }
+  const methods = new Map<string, readonly string[]>()
+  for (const [method, scopes] of Object.entries(route.methods)) {
+    if (!METHODS.has(method)) throw new OptionError(`${name}.methods.${method}`, `is not one of ${[...METHODS].join(', ')}`)
+    if (!Array.isArray(scopes) || !scopes.every((s) => typeof s === 'string' && s.length > 0)) {
+      throw new OptionError(`${name}.methods.${method}`, `must be an array of scopes (empty for "any valid token"; got ${show(scopes)})`)
+    }
+    methods.set(method, scopes)
+  }
+  const get = methods.get('GET')
+  if (get !== undefined && !methods.has('HEAD')) methods.set('HEAD', get)
+
+  const rules = new Map<string, RateLimitRule>()
+  if (route.rateLimit !== undefined) {
+    if (!isObject(route.rateLimit)) throw new OptionError(`${name}.rateLimit`, 'must map HTTP methods to { max, windowMs }')
+    for (const [method, rule] of Object.entries(route.rateLimit)) {
+      if (!methods.has(method)) throw new OptionError(`${name}.rateLimit.${method}`, 'names a method the route does not allow')
+      rules.set(method, resolveRule(`${name}.rateLimit.${method}`, rule))
+    }
+  }
+  const getRule = rules.get('GET')
+  if (getRule !== undefined && !rules.has('HEAD')) rules.set('HEAD', getRule)
+  if (perClient !== undefined) for (const method of methods.keys()) if (!rules.has(method)) rules.set(method, perClient)
+  return { prefix: route.prefix, upstream: upstreamUrl(`${name}.upstream`, route.upstream), methods, rateLimits: rules }
+}
+
+function resolveIdentityHeaders (value: unknown): IdentityHeaderNames {
+  if (value !== undefined && !isObject(value)) throw new OptionError('identityHeaders', 'must be an object')
+  const names = { ...DEFAULT_IDENTITY_HEADERS, ...value }
+  const seen = new Set<string>()
+  for (const [key, header] of Object.entries(names)) {
+    if (!(key in DEFAULT_IDENTITY_HEADERS)) throw new OptionError(`identityHeaders.${key}`, 'is not a known identity header')
+    if (typeof header !== 'string' || !HEADER_NAME.test(header)) throw new OptionError(`identityHeaders.${key}`, `must be a lower-case header name such as x-auth-sub (got ${show(header)})`)
+    if (seen.has(header)) throw new OptionError(`identityHeaders.${key}`, `repeats the header name ${header}`)
+    seen.add(header)
+  }
+  return names as IdentityHeaderNames
+}
+
+function resolveListen (value: unknown): { port: number, host: string } {
+  if (value !== undefined && !isObject(value)) throw new OptionError('listen', 'must be an object such as { "port": 8080, "host": "127.0.0.1" }')
+  const port = value?.port ?? 8080
+  if (!Number.isInteger(port) || (port as number) < 0 || (port as number) > 65535) throw new OptionError('listen.port', `must be an integer from 0 to 65535 (got ${show(port)})`)
+  const host = value?.host ?? '127.0.0.1'
+  if (typeof host !== 'string' || host === '') throw new OptionError('listen.host', `must be a host name or address (got ${show(host)})`)
+  return { port: port as number, host }
+}
+
+/**
+ * Checks a gateway configuration and applies defaults.
+ *
+ * @example
+ * ```ts
+ * resolveGatewayConfig({ routes: [{ prefix: '/transactions', upstream: 'http://127.0.0.1:9001',
+ *   methods: { GET: ['transactions/get'], POST: ['transactions/post'] } }] })
+ * ```
+ */
+export function resolveGatewayConfig (config: GatewayConfig): ResolvedGatewayConfig {
+  if (!isObject(config)) throw new OptionError('gateway', 'must be an object')
+  for (const key of Object.keys(config)) if (!TOP_LEVEL.has(key)) throw new OptionError(key, `is not a gateway option (${[...TOP_LEVEL].filter((k) => k !== '$schema').join(', ')})`)
+  if (!Array.isArray(config.routes) || config.routes.length === 0) throw new OptionError('routes', 'must be a non-empty array')
+  const rateLimit = resolveRateLimitConfig(config.rateLimit)
+  const prefixes = new Set<string>()
+  const routes = config.routes.map((route, i) => resolveRoute(route, i, prefixes, rateLimit?.perClient))
+
+  if (config.stripHeaders !== undefined && !isObject(config.stripHeaders)) throw new OptionError('stripHeaders', 'must be an object such as { "names": ["x-user-id"], "prefixes": ["x-internal-"] }')
+  const stripHeaders = {
+    names: stringList('stripHeaders.names', config.stripHeaders?.names, HEADER_TOKEN, 'a header name'),
+    prefixes: stringList('stripHeaders.prefixes', config.stripHeaders?.prefixes, HEADER_TOKEN, 'a header-name prefix')
+  }
+  const stripQueryParams = stringList('stripQueryParams', config.stripQueryParams, QUERY_NAME, 'a query parameter name')
+
+  const timeout = config.upstreamTimeoutMs ?? 10_000
+  if (!Number.isInteger(timeout) || timeout < 1 || timeout > 300_000) {
+    throw new OptionError('upstreamTimeoutMs', `must be an integer from 1 to 300000 (got ${show(timeout)})`)
+  }
+  if (config.auth !== undefined && !isObject(config.auth)) throw new OptionError('auth', 'must be an object of the plugin\'s options, such as { "issuer": "https://…", "clientId": "…" }')
+  const logLevel = config.logLevel ?? 'info'
+  if (!LOG_LEVELS.has(logLevel)) throw new OptionError('logLevel', `must be one of ${[...LOG_LEVELS].join(', ')} (got ${show(logLevel)})`)
+  return {
+    routes,
+    identityHeaders: resolveIdentityHeaders(config.identityHeaders),
+    stripHeaders,
+    stripQueryParams,
+    upstreamTimeoutMs: timeout,
+    // A route's own rules need the limiter even without a rateLimit section: memory, fail open.
+    rateLimit: rateLimit ?? (routes.some((route) => route.rateLimits.size > 0) ? resolveRateLimitConfig({}) : undefined),
+    auth: config.auth,
+    listen: resolveListen(config.listen),
+    logLevel
+  }
+}
+
+/**
+ * Reads and checks a gateway configuration from a JSON file.
+ *
+ * @example
+ * ```ts
+ * const config = loadGatewayConfig('gateway.json')
+ * const gateway = await buildGateway({ config })
+ * ```
+ */
+export function loadGatewayConfig (path: string): ResolvedGatewayConfig {
+  let parsed: unknown
+  try {
+    parsed = JSON.parse(readFileSync(path, 'utf8'))
+  } catch (err) {
+    throw new OptionError('configFile', `could not be read as JSON (${(err as Error).message})`)
+  }
+  return resolveGatewayConfig(parsed as GatewayConfig)
+}

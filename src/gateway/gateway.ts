@@ -1,0 +1,119 @@
+/**
+ * The API gateway: the resource-server plugin in front of @fastify/http-proxy.
+ *
+ * Per request: the target is checked for path tricks before routing; the bearer token is verified
+ * in onRequest; the method must be in the route table; the client's rate limit is counted; the
+ * method's scopes are checked; forged identity and method-override headers and query parameters
+ * are dropped and the verified identity is forwarded; upstream failures become 502, timeouts 504.
+ */
+import httpProxy from '@fastify/http-proxy'
+import Fastify, { type FastifyInstance, type FastifyReply, type FastifyRequest, type FastifyServerOptions } from 'fastify'
+import { fastifyResourceServer, type ResourceServerOptions } from '../fastify/plugin.js'
+import { redactingLogger } from '../logging/logger-options.js'
+import { OptionError } from '../verifier/errors.js'
+import { resolveGatewayConfig, type GatewayConfig, type ResolvedGatewayConfig } from './config.js'
+import { identityHeaderRewriter } from './identity-headers.js'
+import { unsafePathReason } from './path-safety.js'
+import { queryParamFilter } from './query-params.js'
+import { registerRateLimits, type RateLimitCheck } from './rate-limit.js'
+import { sendUpstreamError } from './upstream-error.js'
+
+/** Everything the gateway needs: its configuration and how to verify tokens. */
+export interface GatewayOptions {
+  /** The configuration, as an object or already resolved by `loadGatewayConfig`. */
+  config: GatewayConfig | ResolvedGatewayConfig
+  /** The resource-server plugin's options (issuer, clientId, …). Default: the configuration's `auth`. */
+  auth?: ResourceServerOptions
+  /** Fastify's own options (logger, trustProxy, …). */
+  fastify?: FastifyServerOptions
+}
+
+const UNSAFE_PATH = '/__gateway/unsafe-path'
+const HTTP_METHODS = ['DELETE', 'GET', 'HEAD', 'PATCH', 'POST', 'PUT', 'OPTIONS']
+
+function isResolved (config: GatewayConfig | ResolvedGatewayConfig): config is ResolvedGatewayConfig {
+  return config.routes[0]?.methods instanceof Map
+}
+
+/**
+ * Builds the gateway (not listening yet).
+ *
+ * @example
+ * ```ts
+ * import { buildGateway } from 'fastify-resource-server/gateway'
+ * const gateway = await buildGateway({
+ *   config: { routes: [{ prefix: '/transactions', upstream: 'http://127.0.0.1:9001',
+ *     methods: { GET: ['transactions/get'], POST: ['transactions/post'] } }] },
+ *   auth: { issuer: 'http://127.0.0.1:9000/local_pool', clientId: null }
+ * })
+ * await gateway.listen({ port: 8080, host: '127.0.0.1' })
+ * ```
+ */
+export async function buildGateway (options: GatewayOptions): Promise<FastifyInstance> {
+  const config = isResolved(options.config) ? options.config : resolveGatewayConfig(options.config)
+  const auth = options.auth ?? config.auth
+  if (auth === undefined) throw new OptionError('auth', 'is required: the plugin\'s options (issuer, clientId, …), in the configuration or beside it')
+  const unsafe = new WeakMap<object, string>()
+  const app = Fastify({
+    ...options.fastify,
+    // A credential a client puts in the URL never reaches the log (see src/logging).
+    ...(options.fastify?.logger === undefined ? {} : { logger: redactingLogger(options.fastify.logger) }),
+    // Runs before routing, so a path trick can never select a route.
+    rewriteUrl (req) {
+      const reason = unsafePathReason(req.url as string)
+      if (reason === undefined) return req.url as string
+      unsafe.set(req, reason)
+      return UNSAFE_PATH
+    }
+  })
+  try {
+    await app.register(fastifyResourceServer, auth)
+  } catch (err) {
+    // The plugin names its own option; in a gateway configuration it lives under `auth`.
+    if (err instanceof OptionError && options.auth === undefined) throw new OptionError(`auth.${err.option}`, err.message.replace(/^.*?option "[^"]*" /, ''))
+    throw err
+  }
+  const limits = config.rateLimit === undefined ? undefined : await registerRateLimits(app, config.rateLimit)
+
+  app.all(UNSAFE_PATH, { config: { auth: false } }, async (request, reply) => {
+    return await reply.code(400).header('cache-control', 'no-store').send({
+      statusCode: 400,
+      code: 'ERR_UNSAFE_PATH',
+      error: 'Bad Request',
+      message: `Refused: ${unsafe.get(request.raw) ?? 'the path is reserved'}.`
+    })
+  })
+
+  const rewrite = identityHeaderRewriter(config.identityHeaders, config.stripHeaders)
+  const query = queryParamFilter(config.stripQueryParams)
+  for (const route of config.routes) {
+    const steps = new Map([...route.methods].map(([method, scopes]) => {
+      const rule = route.rateLimits.get(method)
+      const limit: RateLimitCheck | undefined = rule === undefined || limits === undefined ? undefined : limits.limiter(route.prefix, method, rule)
+      return [method, { scopes: app.authorize({ scopes }), limit }]
+    }))
+    const allow = [...route.methods.keys()].join(', ')
+    await app.register(httpProxy, {
+      upstream: route.upstream,
+      prefix: route.prefix,
+      rewritePrefix: route.prefix,
+      httpMethods: HTTP_METHODS,
+      preHandler: async function gatewayChecks (request: FastifyRequest, reply: FastifyReply) {
+        const step = steps.get(request.method)
+        if (step === undefined) {
+          return await reply.code(405).header('allow', allow).send({ statusCode: 405, code: 'ERR_METHOD_NOT_ALLOWED', error: 'Method Not Allowed', message: `${request.method} is not allowed here; allowed: ${allow}.` })
+        }
+        if (step.limit !== undefined && !await step.limit(request, reply)) return
+        await step.scopes.call(app, request, reply)
+      } as any,
+      replyOptions: {
+        timeout: config.upstreamTimeoutMs,
+        // http-proxy hands reply-from the path alone; the query is taken from the request target.
+        queryString: (_search, target) => query(target),
+        rewriteRequestHeaders: (request, headers) => rewrite(headers, request.auth),
+        onError: (reply, { error }) => { sendUpstreamError(reply as unknown as FastifyReply, error as { statusCode?: number }) }
+      }
+    })
+  }
+  return app
+}

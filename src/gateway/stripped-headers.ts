@@ -1,0 +1,46 @@
+/**
+ * The request headers a client may never send through the gateway, because an upstream could
+ * take them as identity or as the method: the gateway's own identity headers, the well-known
+ * identity headers other proxies set (oauth2-proxy, AWS ALB, nginx auth_request, Apache,
+ * Kubernetes' front proxy), method overrides, and whatever the configuration adds.
+ *
+ * Names are compared lower-cased with `_` read as `-`: many servers (CGI, PHP, WSGI, nginx with
+ * `underscores_in_headers`) fold `X_Forwarded_User` into the same variable as `X-Forwarded-User`.
+ */
+
+/** Well-known identity header names, stripped by default. */
+export const WELL_KNOWN_IDENTITY_HEADERS: readonly string[] = Object.freeze([
+  // oauth2-proxy --pass-user-headers / --pass-access-token
+  'x-forwarded-user', 'x-forwarded-email', 'x-forwarded-preferred-username', 'x-forwarded-groups', 'x-forwarded-access-token',
+  // oauth2-proxy request signing, and the names nginx auth_request examples forward
+  'gap-auth', 'gap-signature', 'x-user', 'x-email',
+  // Apache mod_auth_*, CGI REMOTE_USER, Kubernetes' authenticating front proxy
+  'remote-user', 'x-remote-user', 'x-remote-group'
+])
+
+/** Well-known identity header prefixes, stripped by default. */
+export const WELL_KNOWN_IDENTITY_PREFIXES: readonly string[] = Object.freeze([
+  'x-auth-request-', // oauth2-proxy --set-xauthrequest
+  'x-amzn-oidc-', // AWS Application Load Balancer (x-amzn-oidc-data, -identity, -accesstoken)
+  'x-remote-extra-' // Kubernetes' front proxy
+])
+
+/** Method overrides some frameworks honour; stripped so an authorised GET never becomes a DELETE. */
+export const METHOD_OVERRIDE_HEADERS: readonly string[] = Object.freeze(['x-http-method-override', 'x-http-method', 'x-method-override'])
+
+/** A header name as servers that fold `_` into `-` and ignore case see it. */
+export function canonicalHeaderName (name: string): string {
+  return name.toLowerCase().replaceAll('_', '-')
+}
+
+/** A predicate telling whether a client-sent header name must be dropped. */
+export function strippedHeaderMatcher (names: Iterable<string>, prefixes: Iterable<string>): (name: string) => boolean {
+  const exact = new Set([...names, ...WELL_KNOWN_IDENTITY_HEADERS, ...METHOD_OVERRIDE_HEADERS].map(canonicalHeaderName))
+  const starts = [...prefixes, ...WELL_KNOWN_IDENTITY_PREFIXES].map(canonicalHeaderName)
+  return (name) => {
+    const canonical = canonicalHeaderName(name)
+    if (exact.has(canonical)) return true
+    for (const prefix of starts) if (canonical.startsWith(prefix)) return true
+    return false
+  }
+}

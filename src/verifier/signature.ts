@@ -1,0 +1,121 @@
+/**
+ * The signature check (RFC 7515 §5.2) with the platform's OpenSSL: each published key is imported
+ * once with `crypto.createPublicKey`, then every token costs one `crypto.verify`. jose verifies
+ * through WebCrypto only, which on Node 20 costs about 2.5× as much per signature; jose stays the
+ * oracle that the differential test holds this file to.
+ *
+ * Each algorithm is pinned to exactly what RFC 7518 §3 says, so OpenSSL's lenient defaults never
+ * apply: PKCS#1 v1.5 padding for RS*, PSS with MGF1 over the same hash and a salt as long as the
+ * hash for PS* (OpenSSL would otherwise recover any salt length), the fixed-width r‖s encoding
+ * for ES* with its length checked first, and Ed25519's 64-byte signature for EdDSA.
+ */
+import { constants, createPublicKey, verify, type JsonWebKey, type KeyObject, type VerifyKeyObjectInput } from 'node:crypto'
+import type { Algorithm } from './algorithms.js'
+import type { Jwk } from './jwk.js'
+
+interface Scheme {
+  /** The OpenSSL digest; null for Ed25519, which hashes internally. */
+  readonly hash: string | null
+  /** The exact signature length in bytes, where the algorithm fixes one. */
+  readonly signatureBytes?: number
+  readonly options: Omit<VerifyKeyObjectInput, 'key'>
+}
+
+const rsa = (bits: number): Scheme => ({ hash: `sha${bits}`, options: { padding: constants.RSA_PKCS1_PADDING } })
+const pss = (bits: number): Scheme => ({ hash: `sha${bits}`, options: { padding: constants.RSA_PKCS1_PSS_PADDING, saltLength: bits / 8 } })
+// RFC 7518 §3.4: R and S as fixed-width big-endian integers of the curve's order size, concatenated.
+const ecdsa = (bits: number, orderBytes: number): Scheme => ({ hash: `sha${bits}`, signatureBytes: 2 * orderBytes, options: { dsaEncoding: 'ieee-p1363' } })
+
+const SCHEMES: Readonly<Record<Algorithm, Scheme>> = {
+  RS256: rsa(256),
+  RS384: rsa(384),
+  RS512: rsa(512),
+  PS256: pss(256),
+  PS384: pss(384),
+  PS512: pss(512),
+  ES256: ecdsa(256, 32),
+  ES384: ecdsa(384, 48),
+  ES512: ecdsa(512, 66),
+  EdDSA: { hash: null, signatureBytes: 64, options: {} }
+}
+
+/**
+ * A published key ready for `crypto.verify`, one per JWK and algorithm, so the verify options are
+ * built once too. `null` when OpenSSL refused the key (a point off its curve, say): that failure is
+ * remembered, not retried per token.
+ */
+export class SignatureKey {
+  readonly #inputs = new Map<Algorithm, VerifyKeyObjectInput>()
+
+  private constructor (readonly key: KeyObject) {}
+
+  static #imported = new WeakMap<Jwk, SignatureKey | null>()
+
+  /**
+   * The key for `jwk`, imported on first use. Memoized on the JWK object, which the JWKS cache
+   * keeps for as long as the key is published unchanged.
+   *
+   * @example
+   * ```ts
+   * const key = SignatureKey.of(entry.jwk)
+   * const ok = key !== null && await key.verify('RS256', signingInput, signature)
+   * ```
+   */
+  static of (jwk: Jwk): SignatureKey | null {
+    let key = SignatureKey.#imported.get(jwk)
+    if (key === undefined) {
+      try {
+        // Only the public members: createPublicKey must see nothing but the key itself.
+        const members: JsonWebKey = jwk.kty === 'RSA' ? { kty: 'RSA', n: jwk.n, e: jwk.e } : { kty: jwk.kty, crv: jwk.crv, x: jwk.x, y: jwk.y }
+        key = new SignatureKey(createPublicKey({ key: members, format: 'jwk' }))
+      } catch {
+        key = null
+      }
+      SignatureKey.#imported.set(jwk, key)
+    }
+    return key
+  }
+
+  #input (alg: Algorithm): VerifyKeyObjectInput {
+    let input = this.#inputs.get(alg)
+    if (input === undefined) {
+      input = { key: this.key, ...SCHEMES[alg].options }
+      this.#inputs.set(alg, input)
+    }
+    return input
+  }
+
+  /**
+   * Whether `signature` is `alg`'s signature of `signingInput` under this key, checked on libuv's
+   * threadpool (crypto.verify's callback form): on a machine with several cores the event loop
+   * keeps serving requests while other cores verify. The README ("Choices we made") has the
+   * measurements behind this default. Never rejects: OpenSSL's objections (a digest the key
+   * cannot take, say) are a bad signature like any other.
+   */
+  verify (alg: Algorithm, signingInput: string, signature: Uint8Array): Promise<boolean> {
+    const scheme = SCHEMES[alg]
+    if (!hasLength(scheme, signature)) return Promise.resolve(false)
+    return new Promise((resolve) => {
+      verify(scheme.hash, Buffer.from(signingInput, 'latin1'), this.#input(alg), signature, (_err, ok) => resolve(ok === true))
+    })
+  }
+
+  /**
+   * {@link verify} on the calling thread: less CPU per token (no thread handoff), but the event
+   * loop waits for it. For single-core hosts (`verifyOnThreadpool: false`).
+   */
+  verifySync (alg: Algorithm, signingInput: string, signature: Uint8Array): boolean {
+    const scheme = SCHEMES[alg]
+    if (!hasLength(scheme, signature)) return false
+    try {
+      return verify(scheme.hash, Buffer.from(signingInput, 'latin1'), this.#input(alg), signature)
+    } catch {
+      return false
+    }
+  }
+}
+
+/** Whether the signature has the one length its algorithm allows, where it fixes one. */
+function hasLength (scheme: Scheme, signature: Uint8Array): boolean {
+  return scheme.signatureBytes === undefined || signature.length === scheme.signatureBytes
+}

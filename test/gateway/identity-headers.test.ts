@@ -1,0 +1,27 @@
+import t from 'tap'
+import { DEFAULT_IDENTITY_HEADERS } from '../../src/gateway/config.js'
+import { identityHeaderRewriter } from '../../src/gateway/identity-headers.js'
+import { canonicalHeaderName, strippedHeaderMatcher, WELL_KNOWN_IDENTITY_HEADERS, WELL_KNOWN_IDENTITY_PREFIXES } from '../../src/gateway/stripped-headers.js'
+import type { VerifiedToken } from '../../src/index.js'
+
+const rewrite = identityHeaderRewriter(DEFAULT_IDENTITY_HEADERS)
+
+t.test('without a verified token, forged identity headers are dropped and none are added', async (t) => {
+  t.same(rewrite({ 'x-auth-sub': 'admin', x_auth_scopes: 'a', 'x-forwarded-user': 'root', accept: '*/*' }, null), { accept: '*/*' })
+})
+
+t.test('identity values are encoded, lists item by item', async (t) => {
+  const auth = { sub: 'süb', scopes: [], groups: ['a,b', ''], clientId: undefined, username: 'zoë', tokenUse: undefined } as unknown as VerifiedToken
+  t.same(rewrite({}, auth), { 'x-auth-sub': 's%C3%BCb', 'x-auth-scopes': '', 'x-auth-username': 'zo%C3%AB', 'x-auth-groups': 'a%2Cb' })
+})
+
+t.test('every well-known name and prefix is stripped whatever its case and _ spelling; others pass', async (t) => {
+  const stripped = strippedHeaderMatcher(['x-mine'], ['x-corp-'])
+  for (const name of WELL_KNOWN_IDENTITY_HEADERS) {
+    t.ok(stripped(name) && stripped(name.toUpperCase()) && stripped(name.replaceAll('-', '_')), name)
+  }
+  for (const prefix of WELL_KNOWN_IDENTITY_PREFIXES) t.ok(stripped(`${prefix.toUpperCase()}ANYTHING`), prefix)
+  t.ok(stripped('X_MINE') && stripped('x-corp-role') && stripped('X_Corp_Role'))
+  t.notOk(stripped('x-forwarded-for') || stripped('accept') || stripped('authorization') || stripped('x-remote-addr'))
+  t.equal(canonicalHeaderName('X_Forwarded_User'), 'x-forwarded-user')
+})

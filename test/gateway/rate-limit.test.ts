@@ -1,0 +1,65 @@
+import t from 'tap'
+import { rawRequest } from '../helpers/raw-http.js'
+import { gatewayFixture } from '../helpers/gateway-fixture.js'
+
+const JSON_BODY = { 'content-type': 'application/json' }
+
+t.test('each client has its own count per route and method; over it, 429 with Retry-After and RateLimit fields', async (t) => {
+  const s = await gatewayFixture(t, { route: { rateLimit: { GET: { max: 2, windowMs: 60_000 } } }, rateLimit: { perClient: { max: 100, windowMs: 60_000 } } }, { clientId: null })
+  const alice = await s.token({ client_id: 'alice' })
+  const first = await s.call('GET', '/transactions', alice)
+  t.equal(first.status, 200)
+  t.same([first.headers.get('ratelimit-limit'), first.headers.get('ratelimit-remaining'), first.headers.get('ratelimit-reset')], ['2', '1', '60'])
+  t.equal((await s.call('HEAD', '/transactions', alice)).status, 200, 'HEAD has its own count under the same rule')
+  t.equal((await s.call('GET', '/transactions/1', alice)).status, 200)
+  const over = await s.call('GET', '/transactions', alice)
+  t.equal(over.status, 429)
+  t.equal(over.headers.get('retry-after'), '60')
+  t.equal(over.headers.get('ratelimit-remaining'), '0')
+  t.same(await over.json(), { statusCode: 429, code: 'ERR_RATE_LIMITED', error: 'Too Many Requests', message: 'Rate limit exceeded; retry in 60 s.' })
+  t.equal((await s.call('GET', '/transactions', await s.token({ client_id: 'bob' }))).status, 200, 'another client is not affected')
+  const post = await s.call('POST', '/transactions', alice, JSON_BODY, '{}')
+  t.equal(post.status, 200, 'POST counts apart from GET')
+  t.equal(post.headers.get('ratelimit-limit'), '100', 'POST takes perClient')
+  t.equal(s.upstream.received.length, 5, 'the refused request never reached the upstream')
+})
+
+t.test('the key is the verified client_id, or sub without one; a forged client header changes nothing', async (t) => {
+  const s = await gatewayFixture(t, { rateLimit: { perClient: { max: 1, windowMs: 60_000 } } }, { clientId: null })
+  const noClient = await s.token({ client_id: undefined, sub: 'user-1', scope: 'transactions/get' })
+  t.equal((await s.call('GET', '/transactions', noClient)).status, 200)
+  t.equal((await s.call('GET', '/transactions', noClient, { 'x-auth-client-id': 'someone-else' })).status, 429)
+  t.equal((await s.call('GET', '/transactions', await s.token({ client_id: undefined, sub: 'user-2' }))).status, 200)
+})
+
+t.test('an insufficient_scope refusal counts against the client', async (t) => {
+  const s = await gatewayFixture(t, { route: { rateLimit: { POST: { max: 1, windowMs: 60_000 } } } })
+  const readOnly = await s.token({ scope: 'transactions/get' })
+  t.equal((await s.call('POST', '/transactions', readOnly, JSON_BODY, '{}')).status, 403)
+  t.equal((await s.call('POST', '/transactions', readOnly, JSON_BODY, '{}')).status, 429)
+  t.equal((await s.call('GET', '/transactions', readOnly)).status, 200, 'GET has no limit here')
+})
+
+t.test('refusals without a valid token count against the address, and turn into 429 over the limit', async (t) => {
+  const s = await gatewayFixture(t, { rateLimit: { unauthenticated: { max: 2, windowMs: 60_000 } } })
+  const none = await s.call('GET', '/transactions')
+  t.equal(none.status, 401)
+  t.equal(none.headers.get('ratelimit-remaining'), '1')
+  t.equal((await s.call('GET', '/transactions', 'not-a-token')).status, 401)
+  const over = await s.call('GET', '/transactions', 'forged.token.here')
+  t.equal(over.status, 429)
+  t.equal(over.headers.get('retry-after'), '60')
+  t.equal(over.headers.get('www-authenticate'), null)
+  t.equal((await over.json() as { code: string }).code, 'ERR_RATE_LIMITED')
+  t.equal((await rawRequest(s.port, 'GET /transactions/../x HTTP/1.1')).status, 429, 'a refused path trick counts too')
+  const valid = await s.call('GET', '/transactions', await s.token())
+  t.equal(valid.status, 200, 'a valid token is counted by client, not by address')
+  t.equal(valid.headers.get('ratelimit-limit'), null, 'no per-client rule here')
+  t.equal(s.upstream.received.length, 1)
+})
+
+t.test('without a rateLimit section nothing is limited', async (t) => {
+  const s = await gatewayFixture(t)
+  const tk = await s.token()
+  for (let i = 0; i < 5; i++) t.equal((await s.call('GET', '/transactions', tk)).headers.get('ratelimit-limit'), null)
+})

@@ -1,0 +1,60 @@
+import t from 'tap'
+import { base64url } from 'jose'
+import { acceptJwk, type Jwk } from '../../src/verifier/jwk.js'
+import { SignatureKey } from '../../src/verifier/signature.js'
+import { makeKey, sign } from '../helpers/keys.js'
+
+async function parts (alg: string): Promise<{ jwk: Jwk, signingInput: string, signature: Uint8Array }> {
+  const key = await makeKey(alg)
+  const token = await sign(key, { sub: 'client-abc' })
+  const dot = token.lastIndexOf('.')
+  return { jwk: acceptJwk(key.jwk) as Jwk, signingInput: token.slice(0, dot), signature: base64url.decode(token.slice(dot + 1)) }
+}
+
+t.test('imports each published key once, and remembers a key OpenSSL refuses', async (t) => {
+  const { jwk } = await parts('ES256')
+  t.equal(SignatureKey.of(jwk), SignatureKey.of(jwk), 'the same key object for the same JWK')
+  const offCurve = { ...jwk, y: jwk.x }
+  t.equal(SignatureKey.of(offCurve), null, 'a point off the curve does not import')
+  t.equal(SignatureKey.of(offCurve), null, 'and is not retried')
+})
+
+t.test('verifies a genuine signature, again with the options it built the first time', async (t) => {
+  const { jwk, signingInput, signature } = await parts('PS384')
+  const key = SignatureKey.of(jwk) as SignatureKey
+  t.equal(await key.verify('PS384', signingInput, signature), true)
+  t.equal(await key.verify('PS384', signingInput, signature), true)
+  t.equal(await key.verify('PS384', `${signingInput}x`, signature), false, 'another input')
+})
+
+t.test('rejects an ECDSA or EdDSA signature of the wrong length before OpenSSL sees it', async (t) => {
+  for (const alg of ['ES256', 'ES384', 'ES512', 'EdDSA']) {
+    const { jwk, signingInput, signature } = await parts(alg)
+    const key = SignatureKey.of(jwk) as SignatureKey
+    t.equal(await key.verify(alg as never, signingInput, signature), true, `${alg} genuine`)
+    t.equal(await key.verify(alg as never, signingInput, signature.subarray(1)), false, `${alg} one byte short`)
+    t.equal(await key.verify(alg as never, signingInput, Buffer.concat([signature, Buffer.alloc(1)])), false, `${alg} one byte long`)
+  }
+})
+
+t.test('treats an error from OpenSSL as a bad signature, never a throw', async (t) => {
+  const { jwk, signingInput, signature } = await parts('EdDSA')
+  // Ed25519 takes no separate digest: OpenSSL refuses RS256's sha256 with an error.
+  t.equal(await (SignatureKey.of(jwk) as SignatureKey).verify('RS256', signingInput, signature), false)
+})
+
+t.test('gives the same answers on the event loop as on the threadpool', async (t) => {
+  for (const alg of ['RS256', 'PS256', 'ES256', 'EdDSA'] as const) {
+    const { jwk, signingInput, signature } = await parts(alg)
+    const key = SignatureKey.of(jwk) as SignatureKey
+    for (const [label, input, sig] of [
+      ['genuine', signingInput, signature],
+      ['another input', `${signingInput}x`, signature],
+      ['one byte short', signingInput, signature.subarray(1)]
+    ] as const) {
+      t.equal(key.verifySync(alg, input, sig), await key.verify(alg, input, sig), `${alg} ${label}`)
+    }
+  }
+  const { jwk, signingInput, signature } = await parts('EdDSA')
+  t.equal((SignatureKey.of(jwk) as SignatureKey).verifySync('RS256', signingInput, signature), false, "OpenSSL's error is a bad signature")
+})
