@@ -16,7 +16,7 @@ export interface ServerHandle {
 }
 
 const SERVER = fileURLToPath(new URL('./server.js', import.meta.url))
-const PROFILES = fileURLToPath(new URL('../../bench/results/profiles/', import.meta.url))
+const PROFILES = fileURLToPath(new URL('../../bench/results/profiles', import.meta.url))
 
 export interface StartOptions {
   /** Write a V8 CPU profile named after `profileName` into bench/results/profiles/. */

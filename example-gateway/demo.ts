@@ -12,7 +12,7 @@ export async function demo (
   print: (line: string) => void,
   flow: (stack: DemoStack, report: (step: StepResult) => void) => Promise<StepResult[]> = runFlow
 ): Promise<number> {
-  const stack = await startDemoStack(stackOptionsFromEnv(env, { issuerPort: 0, upstreamPort: 0, gatewayPort: 0 }))
+  const stack = await startDemoStack(stackOptionsFromEnv(env, { issuerPort: 0, upstreamPort: 0, gatewayPort: 0, relyingPartyPort: 0 }))
   try {
     const results = await flow(stack, (s) => { print(`${s.ok ? 'ok  ' : 'FAIL'} ${String(s.status)} (expected ${String(s.expected)})  ${s.name}`) })
     const failed = results.filter((s) => !s.ok).length

@@ -1,7 +1,8 @@
 /**
- * The client_credentials flow, end to end through the gateway: what `npm run demo` runs and what
- * `npm start` prints as curl commands.
+ * The client_credentials flow, end to end through the gateway, then a user's sign-in through the
+ * demo relying party: what `npm run demo` runs and what `npm start` prints as curl commands.
  */
+import { runSignIn } from './sign-in-flow.js'
 import type { DemoClient, DemoStack } from './stack.js'
 
 /** One step's outcome. */
@@ -55,6 +56,7 @@ export async function runFlow (stack: DemoStack, report: (step: StepResult) => v
   step('token for the read-only client', 200, readOnly.status)
   step('GET /transactions with the read-only token', 200, (await call(tx, 'GET', readOnly.token)).status)
   step('POST /transactions with the read-only token (insufficient_scope)', 403, (await call(tx, 'POST', readOnly.token, { amount: 1, currency: 'EUR' })).status)
+  await runSignIn(stack, (name, expected, status) => { step(`sign-in: ${name}`, expected, status) })
   return results
 }
 

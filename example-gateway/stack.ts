@@ -1,9 +1,12 @@
 /**
  * The whole demo on loopback: the minimal issuer, the transactions upstream and the gateway,
  * with a generated configuration (resource server `transactions` with scopes get and post; one
- * client allowed both, one allowed only get). `npm start` and `npm run demo` both use it.
+ * client allowed both, one allowed only get), and for people: a demo user, a code-flow client
+ * and the demo relying party that signs the user in. `npm start` and `npm run demo` both use it.
  */
-import { addClient, addResourceServer, createConfig, createIssuer, type IssuerInstance } from '../src/issuer/index.js'
+import { randomBytes } from 'node:crypto'
+import { addClient, addResourceServer, addUser, createConfig, createIssuer, type IssuerInstance } from '../src/issuer/index.js'
+import { buildRelyingParty, type RelyingPartySettings } from './relying-party.js'
 import type { FastifyInstance } from 'fastify'
 import type { AddressInfo } from 'node:net'
 import type { GatewayConfig } from '../src/gateway/config.js'
@@ -20,6 +23,8 @@ export interface StackOptions {
   upstreamPort?: number
   /** Default 8080 (env `GATEWAY_PORT`). */
   gatewayPort?: number
+  /** The demo relying party. Default 9002 (env `RP_PORT`). */
+  relyingPartyPort?: number
   /** Gateway worker processes through node:cluster. Default 1 (env `GATEWAY_WORKERS`): in-process. */
   workers?: number
   /** Log requests as JSON lines. Default false. */
@@ -37,10 +42,17 @@ export interface DemoStack {
   readonly upstreamUrl: string
   readonly gatewayUrl: string
   readonly clients: { readonly full: DemoClient, readonly readOnly: DemoClient }
+  /** The demo relying party's home page, and the URL that starts a sign-in there. */
+  readonly relyingPartyUrl: string
+  readonly loginUrl: string
+  /** The demo user, password included: printed once by `npm start`. */
+  readonly user: { readonly username: string, readonly password: string }
+  /** The relying party's code-flow client (ES256-signed tokens). */
+  readonly webClient: DemoClient & { readonly callbackUrl: string }
   close: () => Promise<void>
 }
 
-export const STACK_DEFAULTS = Object.freeze({ issuerPort: 9000, upstreamPort: 9001, gatewayPort: 8080, workers: 1 })
+export const STACK_DEFAULTS = Object.freeze({ issuerPort: 9000, upstreamPort: 9001, gatewayPort: 8080, relyingPartyPort: 9002, workers: 1 })
 const HOST = '127.0.0.1'
 /** The demo gateway's limits: per client, and per address for refusals (in memory; see the README for Redis). */
 export const DEMO_RATE_LIMIT = Object.freeze({ perClient: { max: 600, windowMs: 60_000 }, unauthenticated: { max: 120, windowMs: 60_000 } })
@@ -75,11 +87,31 @@ export async function startDemoStack (options: StackOptions = {}): Promise<DemoS
     for (const s of started.reverse()) await s.close()
   }
   try {
-    const issuer: IssuerInstance = await createIssuer({ config, logger: o.logger })
+    // The relying party listens first: its callback URL goes into the issuer's configuration.
+    let rpSettings: RelyingPartySettings | undefined
+    const rp = buildRelyingParty(() => rpSettings as RelyingPartySettings, { logger: o.logger })
+    await listenOrExplain(rp, { port: o.relyingPartyPort, host: HOST }, 'RP_PORT')
+    started.push(rp)
+    const rpUrl = `http://${HOST}:${port(rp)}`
+    const webScopes = ['openid', 'email', 'profile', 'transactions/get', 'transactions/post']
+    const web = await addClient(config, {
+      clientName: 'demo-web',
+      flow: 'code',
+      scopes: webScopes,
+      callbackURLs: [`${rpUrl}/callback`],
+      logoutURLs: [`${rpUrl}/signed-out`],
+      signingAlgorithm: 'ES256'
+    })
+    const user = { username: 'demo', password: randomBytes(12).toString('base64url') }
+    config = (await addUser(web.document, { ...user, attributes: { email: 'demo@example.com', email_verified: true, name: 'Demo User' }, groups: ['demo'] })).document
+
+    // A demo is signed into again and again from one machine: looser throttling than the default.
+    const issuer: IssuerInstance = await createIssuer({ config, logger: o.logger, loginAttemptsPerUsername: 100, loginAttemptsPerAddress: 200 })
     await listenOrExplain(issuer, { port: o.issuerPort, host: HOST }, 'ISSUER_PORT')
     started.push(issuer)
     const urls = issuer.issuer.urls
-    const auth = { issuer: urls.issuer, clientId: [full.clientId, readOnly.clientId] }
+    // The web client's tokens are ES256 (the FAPI point of the seed tutorial); the others RS256.
+    const auth = { issuer: urls.issuer, clientId: [full.clientId, readOnly.clientId, web.clientId], algorithms: ['RS256', 'ES256'] as Array<'RS256' | 'ES256'> }
 
     const upstream = await buildTransactionsService({ auth, fastify: { logger: o.logger } })
     await listenOrExplain(upstream, { port: o.upstreamPort, host: HOST }, 'UPSTREAM_PORT')
@@ -102,6 +134,19 @@ export async function startDemoStack (options: StackOptions = {}): Promise<DemoS
       started.push(gateway)
       gatewayPort = port(gateway)
     }
+    rpSettings = {
+      issuer: urls.issuer,
+      authorizationEndpoint: urls.authorizationEndpoint,
+      tokenEndpoint: urls.tokenEndpoint,
+      jwksUri: urls.jwksUri,
+      logoutEndpoint: urls.logoutEndpoint,
+      clientId: web.clientId,
+      clientSecret: web.clientSecret,
+      scope: webScopes.join(' '),
+      callbackUrl: `${rpUrl}/callback`,
+      signedOutUrl: `${rpUrl}/signed-out`,
+      resourceUrl: `http://${HOST}:${gatewayPort}/transactions`
+    }
     return {
       issuer: urls.issuer,
       tokenEndpoint: urls.tokenEndpoint,
@@ -112,6 +157,10 @@ export async function startDemoStack (options: StackOptions = {}): Promise<DemoS
         full: { clientId: full.clientId, clientSecret: full.clientSecret, scopes: ['transactions/get', 'transactions/post'] },
         readOnly: { clientId: readOnly.clientId, clientSecret: readOnly.clientSecret, scopes: ['transactions/get'] }
       },
+      relyingPartyUrl: rpUrl,
+      loginUrl: `${rpUrl}/sign-in`,
+      user,
+      webClient: { clientId: web.clientId, clientSecret: web.clientSecret, scopes: webScopes, callbackUrl: `${rpUrl}/callback` },
       close
     }
   } catch (err) {

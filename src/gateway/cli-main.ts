@@ -36,7 +36,7 @@ Environment (overrides the file):
   LOG_LEVEL         fatal, error, warn, info, debug, trace or silent (file: logLevel, default info)`
 
 const LOG_LEVELS = new Set(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'])
-const GATEWAY_PEERS = ['@fastify/http-proxy', '@fastify/rate-limit', 'ioredis', 'prom-client']
+const GATEWAY_PEERS = ['@fastify/http-proxy', 'ioredis', 'prom-client']
 
 /** The file's settings with the environment's overrides applied. */
 export function applyGatewayEnv (config: ResolvedGatewayConfig, env: NodeJS.ProcessEnv): ResolvedGatewayConfig {
@@ -57,7 +57,7 @@ export function explainStartFailure (err: unknown, configFile: string): string |
   const peer = GATEWAY_PEERS.find((name) => (err as Error).message.includes(`'${name}'`))
   if (peer === undefined) return undefined
   if (peer === 'prom-client') return 'the gateway\'s metrics need prom-client, an optional peer dependency: npm install prom-client'
-  return `the gateway needs ${peer}, an optional peer dependency: npm install @fastify/http-proxy @fastify/rate-limit${peer === 'ioredis' ? ' ioredis' : ''}`
+  return `the gateway needs ${peer}, an optional peer dependency: npm install ${peer}`
 }
 
 /**

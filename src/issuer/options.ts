@@ -5,10 +5,11 @@
  */
 import type { FastifyServerOptions } from 'fastify'
 import { OptionError } from '../verifier/errors.js'
-import { describe } from './config-fields.js'
-import type { IssuerConfig } from './config.js'
-import { isKeyAlgorithm, KEY_ALGORITHMS, type KeyAlgorithm } from './key-file.js'
-import { ROTATION_DEFAULTS } from './rotation.js'
+import { describe } from './config/config-fields.js'
+import type { IssuerConfig } from './config/config.js'
+import type { UserStore } from './users/user-store.js'
+import { isKeyAlgorithm, KEY_ALGORITHMS, type KeyAlgorithm } from './keys/key-file.js'
+import { ROTATION_DEFAULTS } from './keys/rotation.js'
 
 /** Everything {@link createIssuer} can be told. Exactly one of `config` and `configFile` is required. */
 export interface CreateIssuerOptions {
@@ -53,6 +54,19 @@ export interface CreateIssuerOptions {
   jwksMaxAgeSeconds?: number
   /** Largest accepted token request body, in bytes. Default 8192 (8 KiB). */
   bodyLimitBytes?: number
+  /** The user database. Default: the `users` of the configuration (see users/user-store.ts). */
+  users?: UserStore
+  /**
+   * Where refresh-token hashes are kept across restarts, written atomically. Default: none, and
+   * they live in memory only, so refresh tokens die with the process.
+   */
+  refreshTokenFile?: string
+  /** Login attempts allowed per username per window. Default 5. */
+  loginAttemptsPerUsername?: number
+  /** Login attempts allowed per client address per window. Default 20. */
+  loginAttemptsPerAddress?: number
+  /** The login throttling window, in seconds. Default 300 (5 minutes). */
+  loginWindowSeconds?: number
 }
 
 /** The documented defaults, in one place. */
@@ -62,7 +76,10 @@ export const ISSUER_DEFAULTS = Object.freeze({
   publishLeadSeconds: ROTATION_DEFAULTS.publishLeadSeconds,
   retireMarginSeconds: ROTATION_DEFAULTS.retireMarginSeconds,
   jwksMaxAgeSeconds: 300,
-  bodyLimitBytes: 8192
+  bodyLimitBytes: 8192,
+  loginAttemptsPerUsername: 5,
+  loginAttemptsPerAddress: 20,
+  loginWindowSeconds: 300
 })
 
 /** The options after checks and defaults. */
@@ -79,10 +96,14 @@ export interface ResolvedIssuerOptions {
   readonly retireMarginSeconds: number
   readonly jwksMaxAgeSeconds: number
   readonly bodyLimitBytes: number
+  readonly users: UserStore | undefined
+  readonly refreshTokenFile: string | undefined
+  readonly login: { readonly attemptsPerUsername: number, readonly attemptsPerAddress: number, readonly windowSeconds: number }
 }
 
 const KNOWN = new Set(['config', 'configFile', 'keyFile', 'algorithm', 'issuerUrl', 'clock', 'logger', 'keyFileCheckIntervalMs',
-  'publishLeadSeconds', 'retireMarginSeconds', 'jwksMaxAgeSeconds', 'bodyLimitBytes'])
+  'publishLeadSeconds', 'retireMarginSeconds', 'jwksMaxAgeSeconds', 'bodyLimitBytes', 'users', 'refreshTokenFile',
+  'loginAttemptsPerUsername', 'loginAttemptsPerAddress', 'loginWindowSeconds'])
 
 /** An integer option from `min` to `max`, or `fallback` when absent. */
 export function integerOption (name: string, value: unknown, fallback: number, min: number, max: number): number {
@@ -130,6 +151,10 @@ export function resolveIssuerOptions (options: CreateIssuerOptions): ResolvedIss
   if (hasConfig === (configFile !== undefined)) throw new OptionError('config', 'or "configFile" is required, and not both')
   const algorithm = options.algorithm ?? ISSUER_DEFAULTS.algorithm
   if (!isKeyAlgorithm(algorithm)) throw new OptionError('algorithm', `must be one of ${KEY_ALGORITHMS.join(', ')} (got ${describe(algorithm)})`)
+  const users = options.users
+  if (users !== undefined && (typeof users !== 'object' || users === null || typeof users.authenticate !== 'function' || typeof users.findBySub !== 'function')) {
+    throw new OptionError('users', `must be a user store with authenticate() and findBySub() (got ${describe(users)})`)
+  }
   if (options.clock !== undefined && typeof options.clock !== 'function') {
     throw new OptionError('clock', `must be a function returning milliseconds since the epoch (got ${describe(options.clock)})`)
   }
@@ -145,6 +170,13 @@ export function resolveIssuerOptions (options: CreateIssuerOptions): ResolvedIss
     publishLeadSeconds: integerOption('publishLeadSeconds', options.publishLeadSeconds, ISSUER_DEFAULTS.publishLeadSeconds, 0, 86_400),
     retireMarginSeconds: integerOption('retireMarginSeconds', options.retireMarginSeconds, ISSUER_DEFAULTS.retireMarginSeconds, 0, 86_400),
     jwksMaxAgeSeconds: integerOption('jwksMaxAgeSeconds', options.jwksMaxAgeSeconds, ISSUER_DEFAULTS.jwksMaxAgeSeconds, 0, 86_400),
-    bodyLimitBytes: integerOption('bodyLimitBytes', options.bodyLimitBytes, ISSUER_DEFAULTS.bodyLimitBytes, 256, 65_536)
+    bodyLimitBytes: integerOption('bodyLimitBytes', options.bodyLimitBytes, ISSUER_DEFAULTS.bodyLimitBytes, 256, 65_536),
+    users,
+    refreshTokenFile: path('refreshTokenFile', options.refreshTokenFile),
+    login: {
+      attemptsPerUsername: integerOption('loginAttemptsPerUsername', options.loginAttemptsPerUsername, ISSUER_DEFAULTS.loginAttemptsPerUsername, 1, 10_000),
+      attemptsPerAddress: integerOption('loginAttemptsPerAddress', options.loginAttemptsPerAddress, ISSUER_DEFAULTS.loginAttemptsPerAddress, 1, 100_000),
+      windowSeconds: integerOption('loginWindowSeconds', options.loginWindowSeconds, ISSUER_DEFAULTS.loginWindowSeconds, 1, 86_400)
+    }
   }
 }

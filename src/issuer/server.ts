@@ -5,15 +5,23 @@
 import Fastify, { type FastifyInstance } from 'fastify'
 import type { JWK } from 'jose'
 import { OptionError } from '../verifier/errors.js'
-import { loadConfigFile } from './config-file.js'
-import { validateConfig, type ResolvedConfig } from './config.js'
-import { registerDiscovery } from './discovery.js'
-import { issuerUrls, type IssuerUrls } from './issuer-url.js'
-import type { KeyAlgorithm } from './key-file.js'
-import { KeyStore } from './key-store.js'
+import { loadConfigFile } from './config/config-file.js'
+import { validateConfig, type ResolvedConfig } from './config/config.js'
+import { registerDiscovery } from './endpoints/discovery.js'
+import { issuerUrls, type IssuerUrls } from './endpoints/issuer-url.js'
+import type { KeyAlgorithm } from './keys/key-file.js'
+import { KeyStore } from './keys/key-store.js'
 import { integerOption, resolveIssuerOptions, type CreateIssuerOptions } from './options.js'
-import type { RotationResult } from './rotation.js'
-import { registerTokenEndpoint } from './token-endpoint.js'
+import type { RotationResult } from './keys/rotation.js'
+import { registerTokenEndpoint } from './endpoints/token-endpoint.js'
+import { registerAuthorize } from './endpoints/authorize.js'
+import { registerLogout } from './endpoints/logout.js'
+import { registerRevoke } from './endpoints/revoke.js'
+import { registerUserInfo } from './endpoints/userinfo.js'
+import { RefreshStore } from './flow/refresh-store.js'
+import { userFlowState, type UserFlowContext } from './flow/user-flow.js'
+import { registerLogin } from './login/login-endpoint.js'
+import { configUserStore } from './users/config-user-store.js'
 
 /** The issuer's controls, as `app.issuer`. */
 export interface IssuerControl {
@@ -68,6 +76,7 @@ export async function createIssuer (options: CreateIssuerOptions): Promise<Issue
   const keys = await KeyStore.open({
     keyFile: o.keyFile,
     algorithm: o.algorithm,
+    algorithms: [...new Set([...config.clients.values()].flatMap((c) => c.signingAlgorithm === undefined ? [] : [c.signingAlgorithm]))],
     clock: o.clock,
     checkIntervalMs: o.keyFileCheckIntervalMs,
     retireAfterMs,
@@ -89,7 +98,21 @@ export async function createIssuer (options: CreateIssuerOptions): Promise<Issue
   }
   app.decorate('issuer', control)
 
-  await registerTokenEndpoint(app, { config, keys, urls, clock: o.clock, bodyLimitBytes: o.bodyLimitBytes })
+  const flow: UserFlowContext = {
+    config,
+    keys,
+    urls,
+    clock: o.clock,
+    users: o.users ?? configUserStore(config.users),
+    refresh: await RefreshStore.open(o.refreshTokenFile, o.clock),
+    ...userFlowState(o.clock)
+  }
+  await registerTokenEndpoint(app, { ...flow, bodyLimitBytes: o.bodyLimitBytes })
+  await registerRevoke(app, { ...flow, bodyLimitBytes: o.bodyLimitBytes })
+  await registerUserInfo(app, flow)
+  registerAuthorize(app, flow)
+  await registerLogin(app, { ...flow, login: o.login })
+  registerLogout(app, flow)
   registerDiscovery(app, { config, keys, urls, clock: o.clock, maxAgeSeconds: o.jwksMaxAgeSeconds })
   return app as unknown as IssuerInstance
 }

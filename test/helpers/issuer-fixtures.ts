@@ -1,8 +1,8 @@
 // Fixtures for the issuer tests: a config like the seed tutorial's, a real issuer on 127.0.0.1
 // port 0 closed at teardown, and a small client for the token endpoint.
 import type { Test } from 'tap'
-import type { IssuerConfig } from '../../src/issuer/config.js'
-import { hashSecret } from '../../src/issuer/secrets.js'
+import type { IssuerConfig } from '../../src/issuer/config/config.js'
+import { hashSecret } from '../../src/issuer/clients/secrets.js'
 import { createIssuer, type IssuerInstance } from '../../src/issuer/server.js'
 import type { CreateIssuerOptions } from '../../src/issuer/options.js'
 
@@ -29,7 +29,7 @@ export async function issuerConfig (overrides: Partial<IssuerConfig> = {}): Prom
     clients: [
       { clientId: CLIENTS.poster.clientId, clientName: 'test', secretHash: await hashSecret(CLIENTS.poster.secret, FAST_SCRYPT), allowedOAuthFlows: ['client_credentials'], allowedOAuthScopes: ['transactions/post'] },
       { clientId: CLIENTS.reader.clientId, secretHash: await hashSecret(CLIENTS.reader.secret, FAST_SCRYPT), allowedOAuthFlows: ['client_credentials'], allowedOAuthScopes: ['transactions/get', 'transactions/post'], accessTokenValiditySeconds: 600 },
-      { clientId: CLIENTS.coder.clientId, secretHash: await hashSecret(CLIENTS.coder.secret, FAST_SCRYPT), allowedOAuthFlows: ['code'], allowedOAuthScopes: ['transactions/get'] }
+      { clientId: CLIENTS.coder.clientId, secretHash: await hashSecret(CLIENTS.coder.secret, FAST_SCRYPT), allowedOAuthFlows: ['code'], allowedOAuthScopes: ['transactions/get'], callbackURLs: ['https://app.example.com/callback'] }
     ],
     ...overrides
   }

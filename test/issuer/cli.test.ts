@@ -3,7 +3,7 @@ import { spawn } from 'node:child_process'
 import { join } from 'node:path'
 import { fileURLToPath } from 'node:url'
 import t from 'tap'
-import { runCli } from '../../src/issuer/cli-main.js'
+import { runCli } from '../../src/issuer/cli/cli-main.js'
 import { basic, postToken } from '../helpers/issuer-fixtures.js'
 
 const CLI = fileURLToPath(new URL('../../src/issuer/cli.ts', import.meta.url))
@@ -11,9 +11,10 @@ const CLI = fileURLToPath(new URL('../../src/issuer/cli.ts', import.meta.url))
 interface Run { code: number | null, signal: NodeJS.Signals | null, stdout: string, stderr: string }
 
 /** Runs the CLI in a child node with this test's TypeScript loader; `untilOutput` stops it with SIGTERM once it printed something. */
-function run (args: string[], untilOutput = false): Promise<Run> {
+function run (args: string[], untilOutput = false, stdin?: string): Promise<Run> {
   return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, [...process.execArgv, CLI, ...args], { stdio: ['ignore', 'pipe', 'pipe'] })
+    const child = spawn(process.execPath, [...process.execArgv, CLI, ...args], { stdio: ['pipe', 'pipe', 'pipe'] })
+    child.stdin.end(stdin)
     let stdout = ''
     let stderr = ''
     child.stdout.on('data', (chunk) => {
@@ -51,4 +52,12 @@ t.test('serves tokens, and stops cleanly on SIGTERM', async (t) => {
   const served = await run(['start', '--config', config, '--keys', join(dir, 'keys.json'), '--port', '0', '--log-level', 'silent'], true)
   t.equal(status, 200, 'the started issuer answered')
   t.equal(served.code, 0, 'it closed and exited on SIGTERM')
+})
+
+t.test('reads a password from standard input', async (t) => {
+  const config = join(t.testdir(), 'issuer.json')
+  t.equal(await runCli(['init', '--config', config], { out: () => {}, err: () => {} }), 0)
+  const result = await run(['add-user', '--config', config, '--username', 'jane', '--password-stdin'], false, 'a long enough password\n')
+  t.equal(result.code, 0, result.stderr)
+  t.notMatch(result.stdout, /long enough/, 'the password is not printed')
 })

@@ -3,11 +3,12 @@ import * as issuer from '../../src/issuer/index.js'
 
 t.test('exports the public API and nothing internal', async (t) => {
   t.same(Object.keys(issuer).sort(), [
-    'CLI_DEFAULTS', 'CONFIG_LIMITS', 'DEFAULT_SCRYPT_PARAMS', 'ISSUER_DEFAULTS', 'ISSUER_ERROR_CODES', 'IssuerConfigError',
-    'IssuerFileError', 'IssuerNotListeningError', 'IssuerUsageError', 'KEY_ALGORITHMS', 'OAUTH_ERROR_CODES', 'ROTATION_DEFAULTS',
-    'USAGE', 'addClient', 'addClientToFile', 'addResourceServer', 'addResourceServerToFile', 'createConfig', 'createIssuer',
-    'generateClientId', 'generateClientSecret', 'generatePoolId', 'hashSecret', 'initConfigFile', 'loadConfigFile',
-    'parseSecretHash', 'rotateKeyFile', 'runCli', 'saveConfigFile', 'validateConfig', 'verifySecret'
+    'CLIENT_SIGNING_ALGORITHMS', 'CLI_DEFAULTS', 'CONFIG_LIMITS', 'DEFAULT_SCRYPT_PARAMS', 'ISSUER_DEFAULTS', 'ISSUER_ERROR_CODES', 'IssuerConfigError',
+    'IssuerFileError', 'IssuerNotListeningError', 'IssuerUsageError', 'KEY_ALGORITHMS', 'OAUTH_ERROR_CODES', 'PASSWORD_LIMITS', 'ROTATION_DEFAULTS',
+    'USAGE', 'addClient', 'addClientToFile', 'addResourceServer', 'addResourceServerToFile', 'addUser', 'addUserToFile', 'configUserStore',
+    'createConfig', 'createIssuer', 'generateClientId', 'generateClientSecret', 'generatePoolId', 'hashSecret', 'initConfigFile', 'loadConfigFile',
+    'parseSecretHash', 'removeUser', 'removeUserFromFile', 'rotateKeyFile', 'runCli', 'saveConfigFile', 'setUserPassword', 'setUserPasswordInFile',
+    'validateConfig', 'verifySecret'
   ])
 })
 

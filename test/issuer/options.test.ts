@@ -10,10 +10,15 @@ t.test('documents its defaults in one place', async (t) => {
     publishLeadSeconds: 1200,
     retireMarginSeconds: 300,
     jwksMaxAgeSeconds: 300,
-    bodyLimitBytes: 8192
+    bodyLimitBytes: 8192,
+    loginAttemptsPerUsername: 5,
+    loginAttemptsPerAddress: 20,
+    loginWindowSeconds: 300
   })
   const resolved = resolveIssuerOptions({ config })
-  t.match(resolved, { ...ISSUER_DEFAULTS, keyFile: undefined, configFile: undefined, issuerUrl: undefined, logger: false, clock: Date.now })
+  const { loginAttemptsPerUsername, loginAttemptsPerAddress, loginWindowSeconds, ...rest } = ISSUER_DEFAULTS
+  t.match(resolved, { ...rest, keyFile: undefined, configFile: undefined, issuerUrl: undefined, logger: false, clock: Date.now, users: undefined, refreshTokenFile: undefined })
+  t.same(resolved.login, { attemptsPerUsername: 5, attemptsPerAddress: 20, windowSeconds: 300 })
 })
 
 t.test('throws a TypeError naming the wrong option', async (t) => {
@@ -31,7 +36,15 @@ t.test('throws a TypeError naming the wrong option', async (t) => {
     [{ config, publishLeadSeconds: 1.5 }, 'publishLeadSeconds'],
     [{ config, retireMarginSeconds: 86_401 }, 'retireMarginSeconds'],
     [{ config, jwksMaxAgeSeconds: '300' }, 'jwksMaxAgeSeconds'],
-    [{ config, bodyLimitBytes: 100 }, 'bodyLimitBytes']
+    [{ config, bodyLimitBytes: 100 }, 'bodyLimitBytes'],
+    [{ config, users: null }, 'users'],
+    [{ config, users: 'ldap' }, 'users'],
+    [{ config, users: { authenticate: () => undefined } }, 'users'],
+    [{ config, users: { findBySub: () => undefined } }, 'users'],
+    [{ config, refreshTokenFile: '' }, 'refreshTokenFile'],
+    [{ config, loginAttemptsPerUsername: 0 }, 'loginAttemptsPerUsername'],
+    [{ config, loginAttemptsPerAddress: 0 }, 'loginAttemptsPerAddress'],
+    [{ config, loginWindowSeconds: 0 }, 'loginWindowSeconds']
   ]
   for (const [options, option] of cases) {
     t.throws(() => resolveIssuerOptions(options as CreateIssuerOptions), { name: 'TypeError', code: 'ERR_INVALID_OPTION', option }, option)

@@ -3,7 +3,7 @@ import { Writable } from 'node:stream'
 import { join } from 'node:path'
 import t from 'tap'
 import { decodeProtectedHeader, importJWK, jwtVerify } from 'jose'
-import { saveConfigFile } from '../../src/issuer/config-file.js'
+import { saveConfigFile } from '../../src/issuer/config/config-file.js'
 import { createIssuer } from '../../src/issuer/server.js'
 import { CLIENTS, basic, getToken, issuerConfig, postToken, startIssuer } from '../helpers/issuer-fixtures.js'
 import { manualClock } from '../helpers/jwks-server.js'
@@ -81,7 +81,7 @@ t.test('answers server_error, and logs why, when asked for tokens before it list
     payload: 'grant_type=client_credentials'
   })
   t.equal(response.statusCode, 500)
-  t.same(response.json(), { error: 'server_error', error_description: 'The token could not be issued; see the issuer log.' })
+  t.same(response.json(), { error: 'server_error', error_description: 'The request could not be served; see the issuer log.' })
   t.match(lines.join(''), /ERR_ISSUER_NOT_LISTENING/)
 })
 

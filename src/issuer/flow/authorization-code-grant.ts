@@ -1,0 +1,49 @@
+/**
+ * `grant_type=authorization_code` (RFC 6749 §4.1.3, RFC 7636 §4.6): the code must be live, issued
+ * to this client, redeemed once, with the same `redirect_uri` and a `code_verifier` whose S256
+ * challenge matches. A code presented a second time is refused and revokes every token issued
+ * from it (§4.1.2), since one of the two presenters stole it.
+ */
+import { randomUUID } from 'node:crypto'
+import type { ResolvedClient } from '../config/config.js'
+import { OAuthError } from '../endpoints/oauth-errors.js'
+import type { Parameter } from '../endpoints/token-request.js'
+import { issueUserTokens, type UserTokenResponse } from './issue-tokens.js'
+import { verifierMatches } from './pkce.js'
+import type { UserFlowContext } from './user-flow.js'
+
+const invalidGrant = (description: string): OAuthError => new OAuthError('invalid_grant', description)
+
+/** Exchanges a code for tokens. */
+export async function authorizationCodeGrant (ctx: UserFlowContext, client: ResolvedClient, params: Partial<Record<Parameter, string>>): Promise<UserTokenResponse> {
+  if (!client.allowedOAuthFlows.includes('code')) throw new OAuthError('unauthorized_client', 'The client is not allowed the code flow.')
+  if (params.code === undefined) throw new OAuthError('invalid_request', 'The "code" parameter is required.')
+  if (params.redirect_uri === undefined) throw new OAuthError('invalid_request', 'The "redirect_uri" parameter is required.')
+  const redeemed = ctx.codes.redeem(params.code)
+  if (redeemed === undefined) throw invalidGrant('The code is unknown or expired.')
+  const { grant, replayed, outcome } = redeemed
+  if (replayed) {
+    // The lifetime of the longest token the code could have produced bounds the revocation.
+    const until = ctx.clock() + Math.max(client.accessTokenValiditySeconds, client.idTokenValiditySeconds) * 1000
+    if (outcome.familyId !== undefined) await ctx.refresh.revokeFamily(outcome.familyId, outcome.originJti, until)
+    throw invalidGrant('The code was already used; the tokens issued from it are revoked.')
+  }
+  if (grant.clientId !== client.clientId) throw invalidGrant('The code was issued to another client.')
+  if (grant.redirectUri !== params.redirect_uri) throw invalidGrant('The "redirect_uri" differs from the one of the authorization request.')
+  if (grant.codeChallenge === undefined) {
+    // RFC 9700 §2.1.1: a verifier without a challenge is a PKCE downgrade attempt.
+    if (params.code_verifier !== undefined) throw invalidGrant('A "code_verifier" was sent but the authorization request had no code_challenge.')
+  } else {
+    if (params.code_verifier === undefined) throw invalidGrant('The "code_verifier" parameter is required: the authorization request had a code_challenge.')
+    if (!verifierMatches(params.code_verifier, grant.codeChallenge)) throw invalidGrant('The "code_verifier" does not match the code_challenge.')
+  }
+  const user = await ctx.users.findBySub(grant.sub)
+  if (user === undefined) throw invalidGrant('The user no longer exists.')
+  const originJti = randomUUID()
+  outcome.originJti = originJti
+  const { body, familyId } = await issueUserTokens(ctx, {
+    client, user, scopes: grant.scopes, originJti, authTime: grant.authTime, nonce: grant.nonce, refresh: { kind: 'new' }
+  })
+  outcome.familyId = familyId
+  return body
+}

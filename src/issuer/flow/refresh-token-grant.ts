@@ -1,0 +1,43 @@
+/**
+ * `grant_type=refresh_token` (RFC 6749 §6): the token must be live, not revoked, and issued to
+ * the client that presents it. Clients with `refreshTokenRotation` get a new refresh token each
+ * time, and the old one, presented again, revokes its whole family (RFC 9700 §4.14.2): either
+ * the client or an attacker holds a stolen copy, and the server cannot tell which.
+ */
+import type { ResolvedClient } from '../config/config.js'
+import { OAuthError } from '../endpoints/oauth-errors.js'
+import type { Parameter } from '../endpoints/token-request.js'
+import { issueUserTokens, type UserTokenResponse } from './issue-tokens.js'
+import type { UserFlowContext } from './user-flow.js'
+
+const invalidGrant = (description: string): OAuthError => new OAuthError('invalid_grant', description)
+
+/** Issues fresh tokens for a refresh token. */
+export async function refreshTokenGrant (ctx: UserFlowContext, client: ResolvedClient, params: Partial<Record<Parameter, string>>, scopes: readonly string[] | undefined): Promise<UserTokenResponse> {
+  if (!client.allowedOAuthFlows.includes('code')) throw new OAuthError('unauthorized_client', 'The client is not allowed the code flow, so it has no refresh tokens.')
+  if (params.refresh_token === undefined) throw new OAuthError('invalid_request', 'The "refresh_token" parameter is required.')
+  const record = ctx.refresh.find(params.refresh_token)
+  if (record === undefined || record.state === 'revoked') throw invalidGrant('The refresh token is unknown, expired or revoked.')
+  if (record.clientId !== client.clientId) throw invalidGrant('The refresh token was issued to another client.')
+  if (record.state === 'rotated') {
+    const until = ctx.clock() + Math.max(client.accessTokenValiditySeconds, client.idTokenValiditySeconds) * 1000
+    await ctx.refresh.revokeFamily(record.familyId, record.originJti, until)
+    throw invalidGrant('The refresh token was already replaced; every token of its family is revoked.')
+  }
+  // RFC 6749 §6: a narrower scope may be asked for, never a broader one.
+  const granted = scopes === undefined || scopes.length === 0 ? record.scopes : [...new Set(scopes)]
+  if (granted.some((s) => !record.scopes.includes(s))) throw new OAuthError('invalid_scope', 'A refresh may only narrow the scopes granted at login.')
+  const user = await ctx.users.findBySub(record.sub)
+  if (user === undefined) throw invalidGrant('The user no longer exists.')
+  if (client.refreshTokenRotation) await ctx.refresh.markRotated(record)
+  const { body } = await issueUserTokens(ctx, {
+    client,
+    user,
+    scopes: granted,
+    originJti: record.originJti,
+    authTime: record.authTime,
+    nonce: undefined,
+    refresh: client.refreshTokenRotation ? { kind: 'rotate', familyId: record.familyId } : { kind: 'none' }
+  })
+  return body
+}

@@ -1,0 +1,94 @@
+import { join } from 'node:path'
+import t, { type Test } from 'tap'
+import { decodeJwt } from 'jose'
+import { basic, postToken, type Answer } from '../../helpers/issuer-fixtures.js'
+import { CALLBACK, CODE_CLIENTS, USERS, logIn, pkce, startUserIssuer } from '../../helpers/user-flow.js'
+import type { IssuerInstance } from '../../../src/issuer/server.js'
+
+const WEB = CODE_CLIENTS.web
+const SPA = CODE_CLIENTS.spa
+const webAuth = basic(WEB.clientId, WEB.secret)
+
+function refused (t: Test, answer: Answer, status: number, error: string): void {
+  t.equal(answer.status, status, `status ${status}`)
+  t.equal(answer.body?.error, error, `error ${error}`)
+}
+
+async function tokens (app: IssuerInstance, scope = 'openid transactions/get'): Promise<Answer> {
+  const { code } = await logIn(app, { client_id: WEB.clientId, scope })
+  return await postToken(app.issuer.urls.tokenEndpoint, { form: { grant_type: 'authorization_code', code, redirect_uri: CALLBACK }, authorization: webAuth })
+}
+
+async function refresh (app: IssuerInstance, token: string, extra: Record<string, string> = {}, authorization: string | null = webAuth): Promise<Answer> {
+  return await postToken(app.issuer.urls.tokenEndpoint, { form: { grant_type: 'refresh_token', refresh_token: token, ...extra }, authorization: authorization ?? undefined })
+}
+
+t.test('refreshes: new access and ID tokens, the same login, the refresh token kept (Cognito\'s default)', async (t) => {
+  const app = await startUserIssuer(t)
+  const first = await tokens(app)
+  const again = await refresh(app, first.body.refresh_token)
+  t.equal(again.status, 200)
+  t.same(Object.keys(again.body), ['access_token', 'id_token', 'token_type', 'expires_in'])
+  const before = decodeJwt(first.body.access_token)
+  const after = decodeJwt(again.body.access_token)
+  t.equal(after.origin_jti, before.origin_jti, 'the login\'s origin_jti is kept')
+  t.equal(after.auth_time, before.auth_time)
+  t.not(after.jti, before.jti)
+  t.equal(decodeJwt(again.body.id_token).sub, USERS.jane.sub)
+  t.equal((await refresh(app, first.body.refresh_token)).status, 200, 'and works again')
+  const narrow = await refresh(app, first.body.refresh_token, { scope: 'transactions/get' })
+  t.equal(decodeJwt(narrow.body.access_token).scope, 'transactions/get', 'a refresh may narrow the scopes')
+  t.notOk('id_token' in narrow.body)
+  refused(t, await refresh(app, first.body.refresh_token, { scope: 'openid email' }), 400, 'invalid_scope')
+  t.ok('id_token' in (await refresh(app, first.body.refresh_token, { scope: ' ' })).body, 'a blank scope keeps every scope')
+})
+
+t.test('a refresh token used by another client is invalid_grant', async (t) => {
+  const app = await startUserIssuer(t, { clients: { spa: { secretHash: undefined } } })
+  const first = await tokens(app)
+  refused(t, await refresh(app, first.body.refresh_token, { client_id: SPA.clientId }, null), 400, 'invalid_grant')
+  refused(t, await refresh(app, 'unknown-token'), 400, 'invalid_grant')
+  refused(t, await postToken(app.issuer.urls.tokenEndpoint, { form: { grant_type: 'refresh_token' }, authorization: webAuth }), 400, 'invalid_request')
+})
+
+t.test('with rotation, each refresh replaces the token, and a replaced one revokes the family', async (t) => {
+  const app = await startUserIssuer(t, { clients: { web: { refreshTokenRotation: true } } })
+  const first = await tokens(app)
+  const second = await refresh(app, first.body.refresh_token)
+  t.equal(second.status, 200)
+  t.match(second.body.refresh_token, /^[\w-]{43}$/)
+  t.not(second.body.refresh_token, first.body.refresh_token)
+  const third = await refresh(app, second.body.refresh_token)
+  t.equal(third.status, 200)
+  refused(t, await refresh(app, first.body.refresh_token), 400, 'invalid_grant')
+  refused(t, await refresh(app, third.body.refresh_token), 400, 'invalid_grant', )
+  const info = await fetch(app.issuer.urls.userInfoEndpoint, { headers: { authorization: `Bearer ${third.body.access_token}` } })
+  t.equal(info.status, 401, 'the family\'s access tokens are refused by userInfo')
+})
+
+t.test('refresh-token hashes survive a restart', async (t) => {
+  const refreshTokenFile = join(t.testdir(), 'refresh.json')
+  const keyFile = join(t.testdir(), 'keys.json')
+  const app = await startUserIssuer(t, { refreshTokenFile, keyFile })
+  const first = await tokens(app)
+  await app.close()
+  const restarted = await startUserIssuer(t, { refreshTokenFile, keyFile })
+  t.equal((await refresh(restarted, first.body.refresh_token)).status, 200)
+})
+
+t.test('a user removed since the login gets no tokens', async (t) => {
+  let present = true
+  const app = await startUserIssuer(t, {
+    users: {
+      authenticate: async () => ({ sub: USERS.jane.sub, username: 'jane', attributes: {}, groups: [] }),
+      findBySub: async (sub) => present ? { sub, username: 'jane', attributes: {}, groups: [] } : undefined
+    }
+  })
+  const first = await tokens(app)
+  present = false
+  refused(t, await refresh(app, first.body.refresh_token), 400, 'invalid_grant')
+})
+
+t.test('PKCE pairs are independent per login', async (t) => {
+  t.not(pkce().verifier, pkce().verifier)
+})

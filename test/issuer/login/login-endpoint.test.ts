@@ -1,0 +1,144 @@
+import t from 'tap'
+import { LOGIN_FAILED } from '../../../src/issuer/login/login-endpoint.js'
+import { CALLBACK, CODE_CLIENTS, USERS, authorizeUrl, get, openLogin, submitLogin, startUserIssuer, userPoolConfig } from '../../helpers/user-flow.js'
+
+const WEB = CODE_CLIENTS.web.clientId
+const params = { response_type: 'code', client_id: WEB, redirect_uri: CALLBACK, state: 'st', scope: 'openid email' }
+
+t.test('renders the login page with the client name and scopes, CSRF token and strict headers', async (t) => {
+  const app = await startUserIssuer(t)
+  const form = await openLogin(authorizeUrl(app, params))
+  t.match(form.page, /<strong>Web App<\/strong> asks for:/)
+  t.match(form.page, /<code>openid<\/code>/)
+  t.match(form.page, /<code>email<\/code>/)
+  t.notMatch(form.page, /<script/i, 'no script at all')
+  t.ok(form.csrf.length > 20)
+  t.match(form.cookie, /^login-csrf=/)
+  const page = await get(form.loginUrl)
+  const csp = page.headers.get('content-security-policy') as string
+  t.match(csp, /default-src 'none'/)
+  t.notMatch(csp, /script-src/, 'no script source is allowed')
+  t.match(csp, /frame-ancestors 'none'/)
+  t.match(csp, /form-action 'self' http:\/\/127\.0\.0\.1:1/, 'the form may redirect to the client, and nowhere else')
+  t.equal(page.headers.get('x-frame-options'), 'DENY')
+  t.equal(page.headers.get('cache-control'), 'no-store')
+  t.match(page.headers.get('set-cookie'), /HttpOnly/)
+  t.match(page.headers.get('set-cookie'), /SameSite=Strict/)
+  t.match(page.headers.get('set-cookie'), /Path=\/login/)
+  const unnamed = await startUserIssuer(t, { clients: { web: { clientName: undefined } } })
+  t.match((await openLogin(authorizeUrl(unnamed, params))).page, `<strong>${WEB}</strong>`, 'a client without a name shows its id')
+  const css = await get(new URL('/login.css', form.loginUrl).href)
+  t.equal(css.status, 200)
+  t.match(css.headers.get('content-type'), /^text\/css/)
+})
+
+t.test('escapes every value it shows, with a library', async (t) => {
+  const config = await userPoolConfig({ web: { allowedOAuthScopes: ['openid', "x/<img'src=x>&amp;"] } })
+  config.resourceServers.push({ identifier: 'x', name: 'x', scopes: [{ name: "<img'src=x>&amp;", description: 'd' }] })
+  const xss = await startUserIssuer(t, { config })
+  const form = await openLogin(authorizeUrl(xss, { ...params, scope: "openid x/<img'src=x>&amp;" }))
+  t.notMatch(form.page, /<img/, 'no markup from a scope')
+  t.match(form.page, /x\/&lt;img&#39;src=x&gt;&amp;amp;/)
+  const failed = await submitLogin(form, { username: '"><b>x', password: 'wrong password' })
+  const html = await failed.text()
+  t.notMatch(html, /<b>x/, 'the typed username is escaped too')
+  t.match(html, /value="&quot;&gt;&lt;b&gt;x"/)
+})
+
+t.test('a successful login redirects with a code and the state', async (t) => {
+  const app = await startUserIssuer(t)
+  const form = await openLogin(authorizeUrl(app, params))
+  const answer = await submitLogin(form, USERS.jane)
+  t.equal(answer.status, 302)
+  const location = new URL(answer.headers.get('location') as string)
+  t.equal(`${location.origin}${location.pathname}`, CALLBACK)
+  t.match(location.searchParams.get('code'), /^[\w-]{43}$/)
+  t.equal(location.searchParams.get('state'), 'st')
+  const again = await submitLogin(form, USERS.jane)
+  t.equal(again.status, 400, 'the sign-in request is used up')
+  t.match(await again.text(), /unknown or expired/)
+  const stateless = await openLogin(authorizeUrl(app, { ...params, state: undefined }))
+  const noState = new URL((await submitLogin(stateless, USERS.jane)).headers.get('location') as string)
+  t.equal(noState.searchParams.get('state'), null, 'no state when none was sent')
+})
+
+t.test('a failed login shows one generic message, whatever was wrong', async (t) => {
+  const app = await startUserIssuer(t)
+  const form = await openLogin(authorizeUrl(app, params))
+  const pages: string[] = []
+  for (const attempt of [{ username: 'jane', password: 'wrong password' }, { username: 'nobody', password: USERS.jane.password }, { username: '', password: '' }]) {
+    const answer = await submitLogin(form, attempt)
+    t.equal(answer.status, 401)
+    t.equal(answer.headers.get('location'), null)
+    const html = await answer.text()
+    t.match(html, LOGIN_FAILED)
+    pages.push(html.replace(/value="[^"]*"/g, ''))
+  }
+  t.equal(new Set(pages).size, 1, 'the pages are identical but for the form values')
+})
+
+t.test('a forged or missing CSRF token is refused', async (t) => {
+  const app = await startUserIssuer(t)
+  const form = await openLogin(authorizeUrl(app, params))
+  const forged = await submitLogin(form, { ...USERS.jane, csrf: 'forged-token' })
+  t.equal(forged.status, 403)
+  t.equal(forged.headers.get('location'), null)
+  t.match(await forged.text(), /form expired or was not sent from this page/)
+  const noCookie = await submitLogin(form, { ...USERS.jane, cookie: '' })
+  t.equal(noCookie.status, 403)
+  const other = await openLogin(authorizeUrl(app, params))
+  const swapped = await submitLogin(form, { ...USERS.jane, csrf: other.csrf })
+  t.equal(swapped.status, 403, 'a token minted for another browser does not fit this cookie')
+})
+
+t.test('throttles attempts per username and per client address', async (t) => {
+  const app = await startUserIssuer(t, { loginAttemptsPerUsername: 2, loginAttemptsPerAddress: 4 })
+  const form = await openLogin(authorizeUrl(app, params))
+  t.equal((await submitLogin(form, { username: 'jane', password: 'wrong 1' })).status, 401)
+  t.equal((await submitLogin(form, { username: 'JANE', password: 'wrong 2' })).status, 401)
+  const limited = await submitLogin(form, { username: 'jane', password: USERS.jane.password })
+  t.equal(limited.status, 429, 'the third attempt on jane is throttled, even with the right password')
+  t.match(await limited.text(), /Too many sign-in attempts/)
+  t.equal((await submitLogin(form, { username: 'bob', password: 'wrong' })).status, 401, 'another user is not')
+  t.equal((await submitLogin(form, { username: 'carol', password: 'wrong' })).status, 429, 'but the address has used up its attempts')
+})
+
+t.test('an unknown or expired sign-in request gets an error page', async (t) => {
+  const app = await startUserIssuer(t)
+  const unknown = await get(`${app.issuer.urls.loginPage}?request=nope`)
+  t.equal(unknown.status, 400)
+  t.match(await unknown.text(), /unknown or expired/)
+  t.equal((await get(app.issuer.urls.loginPage)).status, 400)
+  const form = await openLogin(authorizeUrl(app, params))
+  const answer = await submitLogin(form, { ...USERS.jane, request: 'nope' })
+  t.equal(answer.status, 400)
+})
+
+t.test('a malformed form gets an error page, never a 5xx', async (t) => {
+  const app = await startUserIssuer(t)
+  const form = await openLogin(authorizeUrl(app, params))
+  const post = async (body: string, type = 'application/x-www-form-urlencoded'): Promise<Response> => await fetch(new URL('/login', form.loginUrl), {
+    method: 'POST', redirect: 'manual', headers: { 'content-type': type, cookie: form.cookie }, body
+  })
+  t.equal((await post('{"a":1}', 'application/json')).status, 400)
+  t.equal((await post(`_csrf=${encodeURIComponent(form.csrf)}&request=${form.request}&username=a&username=b&password=x`)).status, 401, 'a repeated field counts as empty')
+  t.equal((await post('x'.repeat(10_000))).status, 400, 'too large')
+  const put = await fetch(form.loginUrl, { method: 'PUT' })
+  t.equal(put.status, 405)
+  t.equal(put.headers.get('allow'), 'GET, HEAD, POST')
+})
+
+t.test('a user store that fails gives a 500 page and a log line without the password', async (t) => {
+  const lines: string[] = []
+  const app = await startUserIssuer(t, {
+    users: { authenticate: async () => { throw new Error('directory unreachable') }, findBySub: async () => undefined },
+    logger: { level: 'info', stream: { write: (line: string) => { lines.push(line) } } }
+  })
+  const form = await openLogin(authorizeUrl(app, params))
+  const answer = await submitLogin(form, USERS.jane)
+  t.equal(answer.status, 500)
+  t.match(await answer.text(), /could not be completed/)
+  t.match(lines.join(''), /directory unreachable/)
+  t.notMatch(lines.join(''), USERS.jane.password, 'the password never reaches the log')
+  t.notMatch(lines.join(''), form.csrf, 'nor the CSRF token')
+})
