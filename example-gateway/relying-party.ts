@@ -13,6 +13,7 @@ import { createHash, randomBytes } from 'node:crypto'
 import Fastify, { type FastifyInstance, type FastifyReply } from 'fastify'
 import { escape } from 'html-escaper'
 import { createRemoteJWKSet, decodeJwt, decodeProtectedHeader, jwtVerify, type JWTVerifyGetKey } from 'jose'
+import { redactingLogger } from '../src/logging/logger-options.js'
 
 /** What the relying party must know, read when a request arrives (the issuer starts after it). */
 export interface RelyingPartySettings {
@@ -66,7 +67,8 @@ const pre = (value: unknown): string => `<pre>${escape(JSON.stringify(value, nul
  * ```
  */
 export function buildRelyingParty (settings: () => RelyingPartySettings, fastify: { logger?: boolean, maxPendingSignIns?: number } = {}): FastifyInstance {
-  const app = Fastify({ logger: fastify.logger })
+  // The callback URL carries the authorization code: redacted in the log.
+  const app = Fastify({ logger: redactingLogger(fastify.logger) })
   // Sign-ins in progress are bounded: past the limit the oldest is forgotten (the user starts again).
   const maxPending = fastify.maxPendingSignIns ?? 1000
   const pending = new Map<string, Pending>()

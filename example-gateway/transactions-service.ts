@@ -5,7 +5,7 @@
  */
 import { randomUUID } from 'node:crypto'
 import Fastify, { type FastifyInstance, type FastifyServerOptions } from 'fastify'
-import { fastifyResourceServer, type ResourceServerOptions } from '../src/index.js'
+import { fastifyResourceServer, redactingLogger, type ResourceServerOptions } from '../src/index.js'
 
 /** A stored transaction. */
 export interface Transaction {
@@ -42,6 +42,7 @@ const createSchema = {
 export async function buildTransactionsService (options: { auth: ResourceServerOptions, fastify?: FastifyServerOptions }): Promise<FastifyInstance> {
   const app = Fastify({
     ...options.fastify,
+    logger: redactingLogger(options.fastify?.logger),
     // Schema errors answer 400 with a message that names the field, never a stack.
     ajv: { customOptions: { removeAdditional: false, coerceTypes: false, allErrors: false } }
   })

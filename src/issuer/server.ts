@@ -4,6 +4,7 @@
  */
 import Fastify, { type FastifyInstance } from 'fastify'
 import type { JWK } from 'jose'
+import { redactingLogger } from '../logging/logger-options.js'
 import { OptionError } from '../verifier/errors.js'
 import { loadConfigFile } from './config/config-file.js'
 import { validateConfig, type ResolvedConfig } from './config/config.js'
@@ -71,7 +72,8 @@ export async function createIssuer (options: CreateIssuerOptions): Promise<Issue
     throw new OptionError('issuerUrl', `must end with the pool id, /${config.poolId} (got ${o.issuerUrl.href})`)
   }
 
-  const app = Fastify({ logger: o.logger, bodyLimit: o.bodyLimitBytes })
+  // A credential a client puts in a URL never reaches the log (see src/logging).
+  const app = Fastify({ logger: redactingLogger(o.logger), bodyLimit: o.bodyLimitBytes })
   const retireAfterMs = (config.maxTokenValiditySeconds + o.retireMarginSeconds) * 1000
   const keys = await KeyStore.open({
     keyFile: o.keyFile,

@@ -11,7 +11,9 @@
 
 /** Query and fragment parameters whose values are credentials (RFC 6749, RFC 7636, RFC 6750 §2.3). */
 export const CREDENTIAL_PARAMETERS: readonly string[] = Object.freeze([
-  'access_token', 'client_secret', 'code', 'code_verifier', 'refresh_token', 'password'
+  'access_token', 'client_secret', 'code', 'code_verifier', 'refresh_token', 'password',
+  // The issuer's handle on a pending sign-in (`/login?request=…`), and OpenID request objects.
+  'request'
 ])
 
 const CREDENTIALS = new Set(CREDENTIAL_PARAMETERS)
@@ -36,7 +38,7 @@ function redactParameters (parameters: string): string {
 
 /**
  * `url` with the values of `access_token`, `client_secret`, `code`, `code_verifier`,
- * `refresh_token` and `password` replaced by `[REDACTED]`, in the query string and in the
+ * `refresh_token`, `password` and `request` (the issuer's sign-in handle) replaced by `[REDACTED]`, in the query string and in the
  * fragment, and a password in the userinfo of an absolute URL replaced too.
  *
  * @example

@@ -16,6 +16,7 @@ import { methodNotAllowed } from './method-not-allowed.js'
 import { noStore, OAuthError, sendOAuthError } from './oauth-errors.js'
 import { mintAccessToken } from '../tokens/token.js'
 import { readTokenRequest } from './token-request.js'
+import { refuseCredentialsInUrl } from './url-credentials.js'
 
 /** What the token endpoint needs from the issuer. */
 export interface TokenEndpointContext extends UserFlowContext {
@@ -69,6 +70,8 @@ export async function registerFormEndpoint (
       request.log.error({ code: err.code, message: err.message }, 'request failed')
       return sendOAuthError(reply, new OAuthError('server_error', 'The request could not be served; see the issuer log.'), realm)
     })
+    // Before the body is read: a credential in the URL is refused, never used (RFC 6749 §2.3.1).
+    scope.addHook('onRequest', async (request) => { refuseCredentialsInUrl(request.url) })
     scope.post(path, handler)
   })
   methodNotAllowed(app, path, ['POST'])
