@@ -16,6 +16,12 @@ import {
 } from './errors.js'
 import type { ResolvedIssuer, TokenUse } from './options.js'
 
+/**
+ * RFC 6749 §3.3: scope-token = 1*( %x21 / %x23-5B / %x5D-7E ). Also what makes a scope safe to
+ * quote in a WWW-Authenticate `scope` attribute and in a log line.
+ */
+export const SCOPE_TOKEN = /^[\x21\x23-\x5B\x5D-\x7E]+$/
+
 /** The time limits of a token, in seconds since the epoch, once checked. */
 export interface TokenTimes {
   readonly exp: number
@@ -91,6 +97,17 @@ function audienceList (payload: Readonly<Record<string, unknown>>): readonly str
   throw new ClaimInvalidError('aud', 'The token "aud" claim must be a string or an array of strings.')
 }
 
+function scopeList (scope: string | undefined): readonly string[] {
+  if (scope === undefined || scope === '') return []
+  const scopes = scope.split(' ').filter((s) => s !== '')
+  // A CR, LF, tab, quote or backslash inside a scope is no scope at all (RFC 6749 §3.3): refusing
+  // the token keeps such bytes out of replies and logs, and "a\tb" from passing as one scope.
+  if (!scopes.every((s) => SCOPE_TOKEN.test(s))) {
+    throw new ClaimInvalidError('scope', 'The token "scope" claim holds characters a scope may not have (RFC 6749 §3.3).')
+  }
+  return scopes
+}
+
 /** The identity a verified token carries, in Cognito's terms. */
 export interface TokenIdentity {
   readonly sub: string
@@ -140,7 +157,7 @@ export function checkIdentityClaims (payload: Readonly<Record<string, unknown>>,
     tokenUse: use as TokenUse | undefined,
     clientId,
     username: optionalString(payload, use === 'id' ? 'cognito:username' : 'username'),
-    scopes: scope === undefined || scope === '' ? [] : scope.split(' ').filter((s) => s !== ''),
+    scopes: scopeList(scope),
     groups: (groups as string[] | undefined) ?? []
   }
 }

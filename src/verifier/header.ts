@@ -3,6 +3,8 @@
  *
  * - `alg` must be in the allowlist; `none` and HMAC never are.
  * - Any `crit` is rejected: we implement no extension, so we may not ignore one (RFC 7515 §4.1.11).
+ * - Any `cty` is rejected: it announces a nested JWT (RFC 7519 §5.2), and nested tokens are never
+ *   accepted, so a token whose payload is another token cannot pass as the outer one.
  * - `jku`, `x5u`, `jwk` and `x5c` are ignored: keys come only from the configured JWKS, never from
  *   the token itself.
  * - `kid` is required, so a key is chosen by lookup, never by trial.
@@ -27,7 +29,7 @@ const ACCEPTED_TYP = new Set(['jwt', 'at+jwt', 'application/jwt', 'application/a
  * Checks the header and returns its `alg` and `kid`.
  *
  * @throws {AlgorithmNotAllowedError} when `alg` is not allowed.
- * @throws {HeaderInvalidError} when `crit`, `kid` or `typ` is not acceptable.
+ * @throws {HeaderInvalidError} when `crit`, `cty`, `kid` or `typ` is not acceptable.
  */
 export function checkHeader (header: Readonly<Record<string, unknown>>, algorithms: ReadonlySet<Algorithm>): CheckedHeader {
   const { alg, kid, typ } = header
@@ -37,6 +39,9 @@ export function checkHeader (header: Readonly<Record<string, unknown>>, algorith
   }
   if (header.crit !== undefined) {
     throw new HeaderInvalidError('crit', 'The token header marks extensions as critical ("crit"); none are supported.')
+  }
+  if (header.cty !== undefined) {
+    throw new HeaderInvalidError('cty', 'The token header carries "cty"; nested tokens are not accepted.')
   }
   if (typeof kid !== 'string' || kid.length === 0 || kid.length > MAX_KID_LENGTH) {
     throw new HeaderInvalidError('kid', 'The token header must name its signing key in "kid".')

@@ -38,6 +38,8 @@ interface KeySet {
 export interface RemoteKeySetOptions {
   readonly timeoutMs: number
   readonly maxBytes: number
+  /** The largest RSA modulus kept, in bits. Default 4096. */
+  readonly maxRsaBits?: number
   readonly cooldownMs: number
   readonly maxAgeMs: number
   readonly staleIfErrorMs: number
@@ -163,7 +165,7 @@ export class RemoteKeySet {
     this.fetchCount++
     let jwks: Jwk[]
     try {
-      jwks = await fetchJwks(this.uri, this.options.timeoutMs, this.options.maxBytes)
+      jwks = await fetchJwks(this.uri, this.options.timeoutMs, this.options.maxBytes, this.options.maxRsaBits)
     } catch (err) {
       this.#failures++
       this.#lastError = (err as JwksFetchError).message

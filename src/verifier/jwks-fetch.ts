@@ -9,10 +9,12 @@
  */
 import secureJson from 'secure-json-parse'
 import { Agent, type Dispatcher } from 'undici'
-import { acceptJwk, type Jwk } from './jwk.js'
+import { acceptJwk, DEFAULT_MAX_RSA_BITS, type Jwk } from './jwk.js'
 
 /** Why a JWKS download failed. Internal: callers see {@link JwksUnavailableError}. */
 export class JwksFetchError extends Error {}
+
+const utf8 = new TextDecoder('utf-8', { fatal: true })
 
 /** The most keys kept from one JWKS; real issuers publish a handful. */
 const MAX_KEYS = 100
@@ -34,7 +36,12 @@ async function readCapped (response: Response, maxBytes: number): Promise<string
     if (total > maxBytes) throw new JwksFetchError(`the response exceeds the ${maxBytes}-byte cap`)
     chunks.push(chunk)
   }
-  return Buffer.concat(chunks).toString('utf8')
+  try {
+    return utf8.decode(Buffer.concat(chunks))
+  } catch {
+    // Buffer's decoder would turn bad bytes into U+FFFD in silence, changing a kid or a modulus.
+    throw new JwksFetchError('the response is not valid UTF-8')
+  }
 }
 
 async function download (uri: string, signal: AbortSignal, maxBytes: number, dispatcher?: Dispatcher): Promise<string> {
@@ -81,9 +88,10 @@ async function downloadWithRetry (uri: string, timeoutMs: number, maxBytes: numb
  * Downloads a JWKS and returns the keys that may verify signatures.
  *
  * @throws {JwksFetchError} on a network error (after one retry if it was a reset or refused
- * connection), timeout, non-200 status, redirect, oversize body, or a body that is not a JWKS.
+ * connection), timeout, non-200 status, redirect, oversize body, or a body that is not a
+ * UTF-8 JWKS.
  */
-export async function fetchJwks (uri: string, timeoutMs: number, maxBytes: number): Promise<Jwk[]> {
+export async function fetchJwks (uri: string, timeoutMs: number, maxBytes: number, maxRsaBits = DEFAULT_MAX_RSA_BITS): Promise<Jwk[]> {
   const text = await downloadWithRetry(uri, timeoutMs, maxBytes)
   let body: unknown
   try {
@@ -95,7 +103,7 @@ export async function fetchJwks (uri: string, timeoutMs: number, maxBytes: numbe
   if (!Array.isArray(keys)) throw new JwksFetchError('the response has no "keys" array')
   const accepted: Jwk[] = []
   for (const raw of keys) {
-    const jwk = acceptJwk(raw)
+    const jwk = acceptJwk(raw, maxRsaBits)
     if (jwk !== undefined) accepted.push(jwk)
     if (accepted.length === MAX_KEYS) break
   }

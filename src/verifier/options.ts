@@ -67,6 +67,11 @@ export interface VerifierOptions {
   jwksStaleIfErrorMs?: number
   /** Largest accepted JWKS response, in bytes. Default 524288 (512 KiB). */
   jwksMaxBytes?: number
+  /**
+   * Largest RSA modulus kept from a JWKS, in bits; larger keys are ignored, like keys under 2048
+   * bits. Default 4096; at least 2048, at most 16384. Verification cost grows with the modulus.
+   */
+  maxRsaKeyBits?: number
   /** How many verified tokens are remembered. Default 10000; 0 turns the cache off. */
   tokenCacheMaxEntries?: number
   /** Most heap the verified-token cache may hold, in bytes (estimated per token). Default 4194304 (4 MiB); 0 turns the cache off. */
@@ -102,6 +107,7 @@ export interface ResolvedOptions {
   readonly jwksMaxAgeMs: number
   readonly jwksStaleIfErrorMs: number
   readonly jwksMaxBytes: number
+  readonly maxRsaKeyBits: number
   readonly tokenCacheMaxEntries: number
   readonly tokenCacheMaxBytes: number
   readonly verifyOnThreadpool: boolean
@@ -120,6 +126,7 @@ export const DEFAULTS = Object.freeze({
   jwksMaxAgeMs: 600_000,
   jwksStaleIfErrorMs: 900_000,
   jwksMaxBytes: 524_288,
+  maxRsaKeyBits: 4096,
   tokenCacheMaxEntries: 10_000,
   tokenCacheMaxBytes: 4_194_304,
   verifyOnThreadpool: true
@@ -128,7 +135,7 @@ export const DEFAULTS = Object.freeze({
 const VERIFIER_KEYS = new Set([
   'issuer', 'userPoolId', 'jwksUri', 'clientId', 'tokenUse', 'audience', 'algorithms',
   'clockToleranceSeconds', 'maxTokenLifetimeSeconds', 'maxTokenBytes', 'jwksTimeoutMs',
-  'jwksCooldownMs', 'jwksMaxAgeMs', 'jwksStaleIfErrorMs', 'jwksMaxBytes', 'tokenCacheMaxEntries', 'clock',
+  'jwksCooldownMs', 'jwksMaxAgeMs', 'jwksStaleIfErrorMs', 'jwksMaxBytes', 'maxRsaKeyBits', 'tokenCacheMaxEntries', 'clock',
   'tokenCacheMaxBytes', 'verifyOnThreadpool'
 ])
 const ISSUER_KEYS = new Set(['issuer', 'jwksUri', 'clientId', 'tokenUse', 'audience'])
@@ -354,6 +361,7 @@ export function resolveOptions (options: VerifierOptions): ResolvedOptions {
     jwksMaxAgeMs: integer('jwksMaxAgeMs', options.jwksMaxAgeMs, DEFAULTS.jwksMaxAgeMs, 10_000, 86_400_000),
     jwksStaleIfErrorMs: integer('jwksStaleIfErrorMs', options.jwksStaleIfErrorMs, DEFAULTS.jwksStaleIfErrorMs, 0, 86_400_000),
     jwksMaxBytes: integer('jwksMaxBytes', options.jwksMaxBytes, DEFAULTS.jwksMaxBytes, 1024, 16_777_216),
+    maxRsaKeyBits: integer('maxRsaKeyBits', options.maxRsaKeyBits, DEFAULTS.maxRsaKeyBits, 2048, 16_384),
     tokenCacheMaxEntries: integer('tokenCacheMaxEntries', options.tokenCacheMaxEntries, DEFAULTS.tokenCacheMaxEntries, 0, 10_000_000),
     tokenCacheMaxBytes: integer('tokenCacheMaxBytes', options.tokenCacheMaxBytes, DEFAULTS.tokenCacheMaxBytes, 0, 4_294_967_296),
     verifyOnThreadpool: flag('verifyOnThreadpool', options.verifyOnThreadpool, DEFAULTS.verifyOnThreadpool),

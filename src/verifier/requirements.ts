@@ -5,6 +5,7 @@
  * Kept apart from verification on purpose (as oauth4webapi does): a valid token that lacks a
  * scope is a 403, not a 401.
  */
+import { SCOPE_TOKEN } from './claims.js'
 import { compileClaims, firstUnmetClaim, meetsAnyClaim, type ClaimRequirements, type CompiledClaim } from './claim-requirements.js'
 import type { TokenUse } from './options.js'
 import {
@@ -51,9 +52,6 @@ export interface CompiledRequirements {
   readonly any: boolean
 }
 
-// RFC 6749 §3.3: scope-token = 1*( %x21 / %x23-5B / %x5D-7E ), which also makes it safe to
-// quote in a WWW-Authenticate scope attribute.
-const SCOPE_TOKEN = /^[\x21\x23-\x5B\x5D-\x7E]+$/
 const KEYS = new Set(['scopes', 'anyScopes', 'groups', 'anyGroups', 'claims', 'anyClaims', 'tokenUse'])
 
 function list (name: string, value: unknown, pattern: RegExp | undefined): readonly string[] {

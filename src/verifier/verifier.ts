@@ -47,6 +47,7 @@ export class TokenVerifier {
         this.#keySets.set(issuer.jwksUri, new RemoteKeySet(issuer.jwksUri, {
           timeoutMs: o.jwksTimeoutMs,
           maxBytes: o.jwksMaxBytes,
+          maxRsaBits: o.maxRsaKeyBits,
           cooldownMs: o.jwksCooldownMs,
           maxAgeMs: o.jwksMaxAgeMs,
           staleIfErrorMs: o.jwksStaleIfErrorMs,

@@ -207,3 +207,10 @@ t.test('reads username on access tokens and cognito:username on ID tokens', asyn
   claimInvalid(t, () => checkIdentityClaims(accessClaims(ISS, { username: 7 }), issuer()), 'username', 'numeric username')
   claimInvalid(t, () => checkIdentityClaims(accessClaims(ISS, { token_use: 'id', aud: 'client-abc', 'cognito:username': 7 }), issuer({ tokenUse: 'id' })), 'cognito:username', 'numeric cognito:username')
 })
+
+t.test('refuses a scope with characters outside RFC 6749 §3.3: control characters, quotes, backslashes', async (t) => {
+  for (const scope of ['a\tb', 'a\rb', 'a\nb', 'read\r\nSet-Cookie: x', 'a"b', 'a\\b', 'a\u0000', 'caf\u00e9', 'a\u007f']) {
+    claimInvalid(t, () => checkIdentityClaims(accessClaims(ISS, { scope }), issuer()), 'scope', `scope ${JSON.stringify(scope)}`)
+  }
+  t.same(checkIdentityClaims(accessClaims(ISS, { scope: 'a/b c:d !#[]~' }), issuer()).scopes, ['a/b', 'c:d', '!#[]~'])
+})

@@ -72,3 +72,7 @@ t.test('ignores jku, x5u, jwk and x5c: keys never come from the token', async (t
     x5c: ['MIIB']
   }, RS256), { alg: 'RS256', kid: 'k1' })
 })
+
+t.test('rejects any cty: a nested token is never accepted (RFC 7519 §5.2)', async (t) => {
+  for (const cty of ['JWT', 'jwt', 'at+jwt', 'json', '', null]) invalid(t, { ...ok, cty }, 'cty', `cty ${JSON.stringify(cty)}`)
+})

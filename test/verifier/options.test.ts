@@ -50,10 +50,12 @@ t.test('applies the documented defaults', async (t) => {
     jwksMaxAgeMs: 600_000,
     jwksStaleIfErrorMs: 900_000,
     jwksMaxBytes: 524_288,
+    maxRsaKeyBits: 4096,
     tokenCacheMaxEntries: 10_000,
     tokenCacheMaxBytes: 4_194_304,
     verifyOnThreadpool: true
   })
+  t.equal(o.maxRsaKeyBits, 4096)
 })
 
 t.test('keeps every option it is given', async (t) => {
@@ -259,6 +261,7 @@ t.test('checks every numeric option is an integer inside its range', async (t) =
     ['jwksMaxAgeMs', 10_000, 86_400_000],
     ['jwksStaleIfErrorMs', 0, 86_400_000],
     ['jwksMaxBytes', 1024, 16_777_216],
+    ['maxRsaKeyBits', 2048, 16_384],
     ['tokenCacheMaxEntries', 0, 10_000_000],
     ['tokenCacheMaxBytes', 0, 4_294_967_296]
   ]

@@ -361,3 +361,11 @@ t.test('never puts the token, or any segment of it, in an error message', async 
   const err = await rejectsWith(t, cold.verify(token), JwksUnavailableError, 'ERR_JWKS_UNAVAILABLE')
   t.notOk(err.message.includes(token.split('.')[2] as string))
 })
+
+t.test('ignores an RSA key over maxRsaKeyBits, like an undersized one', async (t) => {
+  const huge = { ...keyA.jwk, kid: 'key-a', n: Buffer.from([0xff, ...new Array<number>(767).fill(0xab)]).toString('base64url') }
+  const f = await issuerFixture(t, { key: keyA, keys: [huge] })
+  await rejectsWith(t, f.verifier.verify(await f.token()), KeyNotFoundError, 'ERR_KEY_NOT_FOUND', 'a 6144-bit key is not trusted by default')
+  const roomy = f.makeVerifier({ maxRsaKeyBits: 8192 })
+  await rejectsWith(t, roomy.verify(await f.token()), SignatureInvalidError, 'ERR_SIGNATURE_INVALID', 'kept under maxRsaKeyBits 8192, so the signature is what fails')
+})
