@@ -12,6 +12,7 @@
  */
 import type { Algorithm } from './algorithms.js'
 import { AlgorithmNotAllowedError, HeaderInvalidError } from './errors.js'
+import type { ResolvedProfile } from './profiles.js'
 
 /** The header members the verifier relies on, once checked. */
 export interface CheckedHeader {
@@ -50,4 +51,26 @@ export function checkHeader (header: Readonly<Record<string, unknown>>, algorith
     throw new HeaderInvalidError('typ', 'The token header "typ" must be JWT or at+jwt.')
   }
   return { alg: alg as Algorithm, kid }
+}
+
+/**
+ * Checks the header's `typ` against the issuer's profile, once the issuer is known: `rfc9068`
+ * takes `at+jwt` only (RFC 9068 §2.1, §4), so an ID token or any other JWT is refused; a mapped
+ * profile takes the values its issuer writes. The cognito profile keeps {@link checkHeader}'s rule.
+ *
+ * @throws {HeaderInvalidError} naming `typ`.
+ * @example
+ * ```ts
+ * checkProfileTyp(header, resolveProfile('profile', 'rfc9068'))
+ * ```
+ */
+export function checkProfileTyp (header: Readonly<Record<string, unknown>>, profile: ResolvedProfile): void {
+  if (profile.typ === null) return
+  const typ = header.typ
+  // checkHeader has already refused a typ that is not a string.
+  if (!profile.typ.has(typ === undefined ? '' : (typ as string).toLowerCase())) {
+    throw new HeaderInvalidError('typ', profile.name === 'rfc9068'
+      ? 'The token header "typ" must be at+jwt (RFC 9068): this is not an access token.'
+      : `The token header "typ" is not one the ${profile.name} profile accepts for access tokens.`)
+  }
 }

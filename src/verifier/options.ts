@@ -5,40 +5,62 @@
 import { isSupportedAlgorithm, SUPPORTED_ALGORITHMS, type Algorithm } from './algorithms.js'
 import { cognitoIssuers, isUserPoolId } from './cognito.js'
 import { OptionError } from './errors.js'
+import { COGNITO_PROFILE, resolveProfile, type MappedProfile, type ProfileName, type ResolvedProfile } from './profiles.js'
 
 /** Which kind of Cognito token a route takes: `token_use` is `access` or `id`. */
 export type TokenUse = 'access' | 'id'
 
-/** One trusted issuer and what its tokens must carry. Members left out take the top-level value. */
+/**
+ * One trusted issuer and what its tokens must carry. Members left out (or `undefined`) take the
+ * top-level value.
+ */
 export interface IssuerOptions {
   /** The exact `iss` value, for example `https://cognito-idp.eu-west-1.amazonaws.com/eu-west-1_AbC123`. */
   issuer: string
   /** Where this issuer's keys are. Default: `<issuer>/.well-known/jwks.json`. Must be https, except on loopback. */
   jwksUri?: string
+  /** The shape of this issuer's access tokens: `'cognito'` (default), `'rfc9068'`, a preset, or a {@link MappedProfile}. */
+  profile?: ProfileName | MappedProfile
   /** Allowed app client ids (`client_id` on access tokens, `aud` on ID tokens); `null` to accept any client. */
   clientId?: string | readonly string[] | null
-  /** The required `token_use`; `null` to accept both access and ID tokens. */
+  /** The required `token_use` (cognito profile only); `null` to accept both access and ID tokens. */
   tokenUse?: TokenUse | null
-  /** RFC 9068 audiences: when set, `aud` must contain one of them. */
+  /** Audiences: when set, `aud` must contain one of them. Required by every profile but cognito. */
   audience?: string | readonly string[] | null
 }
 
-/** Everything the verifier can be told. Only an issuer (or `userPoolId`) and `clientId` are required. */
+/**
+ * Everything the verifier can be told. Only an issuer (or `userPoolId`) is required, with
+ * `clientId` under the cognito profile and `audience` under every other. An option passed as
+ * `undefined` is the same as one left out.
+ */
 export interface VerifierOptions {
-  /** The trusted issuer(s): a URL string, an {@link IssuerOptions}, or a list of both. */
-  issuer?: string | IssuerOptions | ReadonlyArray<string | IssuerOptions>
+  /** The trusted issuer: a URL string or an {@link IssuerOptions}. For several, use `issuers`. */
+  issuer?: string | IssuerOptions
+  /** Several trusted issuers: URL strings, {@link IssuerOptions}, or both. */
+  issuers?: ReadonlyArray<string | IssuerOptions>
+  /**
+   * The shape of access tokens, for every issuer that does not set its own: `'cognito'` (the
+   * default), `'rfc9068'`, a preset (`'auth0'`, `'okta'`, `'keycloak'`, `'entra'`) or a
+   * {@link MappedProfile}. See the README's "Other issuers".
+   */
+  profile?: ProfileName | MappedProfile
   /** Cognito shorthand: trust both issuer URLs of these user pool(s). */
   userPoolId?: string | readonly string[]
   /** Where the keys are, when there is exactly one issuer. Default: `<issuer>/.well-known/jwks.json`. */
   jwksUri?: string
   /**
-   * Allowed app client ids, for every issuer that does not set its own. Required: pass `null`
-   * explicitly to accept tokens from any client of the issuer.
+   * Allowed app client ids, for every issuer that does not set its own. Required under the
+   * cognito profile: pass `null` explicitly to accept tokens from any client of the issuer. Under
+   * the other profiles, which check `audience`, it defaults to any client.
    */
   clientId?: string | readonly string[] | null
-  /** The required `token_use`. Default `'access'`. `null` accepts both access and ID tokens. */
+  /** The required `token_use` (cognito profile). Default `'access'`. `null` accepts both access and ID tokens. */
   tokenUse?: TokenUse | null
-  /** RFC 9068 audiences: when set, `aud` must contain one of them. Default: not checked. */
+  /**
+   * Audiences: when set, `aud` must contain one of them. Required by every profile but cognito,
+   * where it defaults to not checked.
+   */
   audience?: string | readonly string[] | null
   /** Accepted `alg` values. Default `['RS256']`, which is what Cognito signs with. */
   algorithms?: readonly Algorithm[]
@@ -90,6 +112,7 @@ export interface VerifierOptions {
 export interface ResolvedIssuer {
   readonly issuer: string
   readonly jwksUri: string
+  readonly profile: ResolvedProfile
   readonly clientIds: ReadonlySet<string> | null
   readonly tokenUse: TokenUse | null
   readonly audiences: ReadonlySet<string> | null
@@ -133,12 +156,12 @@ export const DEFAULTS = Object.freeze({
 })
 
 const VERIFIER_KEYS = new Set([
-  'issuer', 'userPoolId', 'jwksUri', 'clientId', 'tokenUse', 'audience', 'algorithms',
+  'issuer', 'issuers', 'profile', 'userPoolId', 'jwksUri', 'clientId', 'tokenUse', 'audience', 'algorithms',
   'clockToleranceSeconds', 'maxTokenLifetimeSeconds', 'maxTokenBytes', 'jwksTimeoutMs',
   'jwksCooldownMs', 'jwksMaxAgeMs', 'jwksStaleIfErrorMs', 'jwksMaxBytes', 'maxRsaKeyBits', 'tokenCacheMaxEntries', 'clock',
   'tokenCacheMaxBytes', 'verifyOnThreadpool'
 ])
-const ISSUER_KEYS = new Set(['issuer', 'jwksUri', 'clientId', 'tokenUse', 'audience'])
+const ISSUER_KEYS = new Set(['issuer', 'jwksUri', 'profile', 'clientId', 'tokenUse', 'audience'])
 
 const LOOPBACK_HOSTS = new Set(['127.0.0.1', 'localhost', '[::1]'])
 
@@ -250,9 +273,10 @@ function defaultJwksUri (issuer: URL): URL {
   return jwks
 }
 
+/** Refuses unknown names; a name whose value is `undefined` counts as left out, known or not. */
 function rejectUnknownKeys (name: string, value: object, known: ReadonlySet<string>): void {
-  for (const key of Object.keys(value)) {
-    if (!known.has(key)) throw new OptionError(name === '' ? key : `${name}.${key}`, 'is not a known option')
+  for (const [key, member] of Object.entries(value)) {
+    if (!known.has(key) && member !== undefined) throw new OptionError(name === '' ? key : `${name}.${key}`, 'is not a known option')
   }
 }
 
@@ -260,7 +284,7 @@ interface IssuerDefaults {
   clientId: unknown
   tokenUse: unknown
   audience: unknown
-  hasClientId: boolean
+  profile: unknown
 }
 
 function resolveIssuer (name: string, entry: string | IssuerOptions, defaults: IssuerDefaults, jwksUri: unknown): ResolvedIssuer {
@@ -271,21 +295,34 @@ function resolveIssuer (name: string, entry: string | IssuerOptions, defaults: I
   rejectUnknownKeys(name, opts, ISSUER_KEYS)
   const issuerName = typeof entry === 'string' ? name : `${name}.issuer`
   const issuerParsed = issuerUrl(issuerName, opts.issuer)
-  const issuer = opts.issuer as string
+  const issuer = opts.issuer
   const ownJwks = opts.jwksUri ?? jwksUri
   const jwks = ownJwks === undefined
     ? defaultJwksUri(issuerParsed).href
     : keyUrl(opts.jwksUri === undefined ? 'jwksUri' : `${name}.jwksUri`, ownJwks)
-  const hasOwnClientId = 'clientId' in opts
-  if (!hasOwnClientId && !defaults.hasClientId) {
+  const profile = opts.profile === undefined
+    ? (defaults.profile === undefined ? COGNITO_PROFILE : resolveProfile('profile', defaults.profile))
+    : resolveProfile(`${name}.profile`, opts.profile)
+  const cognito = profile === COGNITO_PROFILE
+  const hasOwnClientId = opts.clientId !== undefined
+  if (cognito && !hasOwnClientId && defaults.clientId === undefined) {
     throw new OptionError('clientId', 'is required: list the app client ids whose tokens are accepted, or pass null to accept any client of the issuer')
   }
+  if (!cognito && opts.tokenUse !== undefined) {
+    throw new OptionError(`${name}.tokenUse`, `applies to the cognito profile only; the ${profile.name} profile accepts access tokens only`)
+  }
+  const audiences = opts.audience !== undefined ? stringSet(`${name}.audience`, opts.audience, 'around') : (defaults.audience === undefined ? null : stringSet('audience', defaults.audience, 'around'))
+  if (!cognito && audiences === null) {
+    throw new OptionError(opts.audience === undefined ? 'audience' : `${name}.audience`, `is required with the ${profile.name} profile: it is what tells an access token for this API from an ID token, whose "aud" is a client id`)
+  }
+  const clientIds = hasOwnClientId ? opts.clientId : defaults.clientId
   return {
     issuer,
     jwksUri: jwks,
-    clientIds: hasOwnClientId ? stringSet(`${name}.clientId`, opts.clientId, 'anywhere') : stringSet('clientId', defaults.clientId, 'anywhere'),
-    tokenUse: opts.tokenUse !== undefined ? tokenUse(`${name}.tokenUse`, opts.tokenUse) : tokenUse('tokenUse', defaults.tokenUse),
-    audiences: opts.audience !== undefined ? stringSet(`${name}.audience`, opts.audience, 'around') : (defaults.audience === undefined ? null : stringSet('audience', defaults.audience, 'around'))
+    profile,
+    clientIds: clientIds === undefined ? null : stringSet(hasOwnClientId ? `${name}.clientId` : 'clientId', clientIds, 'anywhere'),
+    tokenUse: cognito ? (opts.tokenUse !== undefined ? tokenUse(`${name}.tokenUse`, opts.tokenUse) : tokenUse('tokenUse', defaults.tokenUse)) : 'access',
+    audiences
   }
 }
 
@@ -303,12 +340,13 @@ export function resolveOptions (options: VerifierOptions): ResolvedOptions {
 
   const entries: Array<{ name: string, entry: string | IssuerOptions }> = []
   if (options.issuer !== undefined) {
-    if (Array.isArray(options.issuer)) {
-      if (options.issuer.length === 0) throw new OptionError('issuer', 'must not be an empty array')
-      options.issuer.forEach((entry, i) => entries.push({ name: `issuer[${i}]`, entry }))
-    } else {
-      entries.push({ name: 'issuer', entry: options.issuer as string | IssuerOptions })
-    }
+    if (Array.isArray(options.issuer)) throw new OptionError('issuer', 'takes one issuer; list several under "issuers"')
+    entries.push({ name: 'issuer', entry: options.issuer })
+  }
+  if (options.issuers !== undefined) {
+    if (!Array.isArray(options.issuers)) throw new OptionError('issuers', `must be an array of issuers; for one, use "issuer" (got ${describe(options.issuers)})`)
+    if (options.issuers.length === 0) throw new OptionError('issuers', 'must not be an empty array')
+    options.issuers.forEach((entry, i) => entries.push({ name: `issuers[${i}]`, entry }))
   }
   if (options.userPoolId !== undefined) {
     const pools = Array.isArray(options.userPoolId) ? options.userPoolId : [options.userPoolId]
@@ -318,7 +356,7 @@ export function resolveOptions (options: VerifierOptions): ResolvedOptions {
       for (const issuer of cognitoIssuers(pool)) entries.push({ name: 'userPoolId', entry: issuer })
     }
   }
-  if (entries.length === 0) throw new OptionError('issuer', 'is required (or userPoolId): name the issuer whose tokens are trusted')
+  if (entries.length === 0) throw new OptionError('issuer', 'is required (or issuers, or userPoolId): name the issuer whose tokens are trusted')
   if (options.jwksUri !== undefined && entries.length > 1) {
     throw new OptionError('jwksUri', 'applies to a single issuer; with several, give each issuer its own jwksUri')
   }
@@ -329,9 +367,9 @@ export function resolveOptions (options: VerifierOptions): ResolvedOptions {
     clientId: options.clientId,
     tokenUse: options.tokenUse === undefined ? DEFAULTS.tokenUse : options.tokenUse,
     audience: options.audience,
-    hasClientId: 'clientId' in options && options.clientId !== undefined
+    profile: options.profile
   }
-  if (defaults.hasClientId) stringSet('clientId', options.clientId, 'anywhere')
+  if (options.clientId !== undefined) stringSet('clientId', options.clientId, 'anywhere')
   tokenUse('tokenUse', defaults.tokenUse)
   if (options.audience !== undefined) stringSet('audience', options.audience, 'around')
 

@@ -9,7 +9,7 @@ import { algorithmFitsKey } from './algorithms.js'
 import { checkIdentityClaims, checkTimeClaims, checkTimeWindow, type TokenTimes } from './claims.js'
 import { decodeCompactJws } from './compact-jws.js'
 import { AlgorithmKeyMismatchError, IssuerMismatchError, SignatureInvalidError, TokenMalformedError } from './errors.js'
-import { checkHeader } from './header.js'
+import { checkHeader, checkProfileTyp } from './header.js'
 import { RemoteKeySet, type KeyEntry } from './jwks-cache.js'
 import { resolveOptions, type ResolvedIssuer, type ResolvedOptions, type VerifierOptions } from './options.js'
 import { SignatureKey } from './signature.js'
@@ -123,6 +123,7 @@ export class TokenVerifier {
     const { header, payload, signingInput, signature } = decodeCompactJws(token, o.maxTokenBytes)
     const { alg, kid } = checkHeader(header, o.algorithms)
     const issuer = this.#issuerOf(payload)
+    checkProfileTyp(header, issuer.profile)
     const keySet = this.#keySets.get(issuer.jwksUri) as RemoteKeySet
     const candidates = (await keySet.getKeys(kid)).filter((entry) => algorithmFitsKey(alg, entry.jwk))
     if (candidates.length === 0) {

@@ -200,7 +200,7 @@ t.test('takes the key only from the JWKS of the token\'s own issuer', async (t) 
   const a = await issuerFixture(t, { key: keyA })
   const b = await startJwksServer([keyB.jwk], 'pool_b')
   t.teardown(b.close)
-  const verifier = a.makeVerifier({ issuer: [a.server.issuer, b.issuer] })
+  const verifier = a.makeVerifier({ issuers: [a.server.issuer, b.issuer] })
   t.equal((await verifier.verify(await a.token({ iss: b.issuer }, {}, keyB))).issuer, b.issuer, "B's own token verifies")
   await rejectsWith(t, verifier.verify(await a.token({}, {}, keyB)), KeyNotFoundError, 'ERR_KEY_NOT_FOUND', "iss A signed with B's key")
   b.keys = [keyB.jwk, { ...keyB.jwk, kid: 'key-a' }]
@@ -209,7 +209,7 @@ t.test('takes the key only from the JWKS of the token\'s own issuer', async (t) 
 
 t.test('shares one key set between issuers that publish the same JWKS URI', async (t) => {
   const f = await issuerFixture(t, { key: keyA })
-  const verifier = f.makeVerifier({ issuer: [{ issuer: f.server.issuer, jwksUri: f.server.jwksUri }, { issuer: `${f.server.origin}/other`, jwksUri: f.server.jwksUri }] })
+  const verifier = f.makeVerifier({ issuers: [{ issuer: f.server.issuer, jwksUri: f.server.jwksUri }, { issuer: `${f.server.origin}/other`, jwksUri: f.server.jwksUri }] })
   await verifier.verify(await f.token())
   await verifier.verify(await f.token({ iss: `${f.server.origin}/other` }))
   t.equal(verifier.jwksFetchCount, 1)
