@@ -81,7 +81,8 @@ const LOG_LEVELS = new Set(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 
 
 function splitOptions (options: ResourceServerOptions): { verifier: TokenVerifier, realm: string } {
   const verifierOptions: Record<string, unknown> = {}
-  for (const [key, value] of Object.entries(options)) if (!PLUGIN_KEYS.has(key)) verifierOptions[key] = value
+  // An option passed as undefined is one left out, here as in the verifier.
+  for (const [key, value] of Object.entries(options)) if (!PLUGIN_KEYS.has(key) && value !== undefined) verifierOptions[key] = value
   if (options.verifier !== undefined) {
     if (!(options.verifier instanceof TokenVerifier)) throw new OptionError('verifier', 'must be a TokenVerifier')
     const extra = Object.keys(verifierOptions)[0]

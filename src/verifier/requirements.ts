@@ -79,8 +79,8 @@ export const NO_REQUIREMENTS: CompiledRequirements = compileRequirements('requir
  */
 export function compileRequirements (name: string, input: Requirements): CompiledRequirements {
   if (typeof input !== 'object' || input === null || Array.isArray(input)) throw new OptionError(name, 'must be an object')
-  for (const key of Object.keys(input)) {
-    if (!KEYS.has(key)) throw new OptionError(`${name}.${key}`, `is not a known requirement (${[...KEYS].join(', ')})`)
+  for (const [key, value] of Object.entries(input)) {
+    if (!KEYS.has(key) && value !== undefined) throw new OptionError(`${name}.${key}`, `is not a known requirement (${[...KEYS].join(', ')})`)
   }
   const anyScopes = list(`${name}.anyScopes`, input.anyScopes, SCOPE_TOKEN)
   const anyGroups = list(`${name}.anyGroups`, input.anyGroups, undefined)

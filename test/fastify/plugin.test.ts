@@ -218,6 +218,17 @@ t.test('a misconfigured option throws a TypeError naming it at registration', as
   }
 })
 
+t.test('an option passed as undefined is one left out, in the plugin and in route config', async (t) => {
+  const verifier = new TokenVerifier({ issuer: 'https://issuer.example.com', clientId: null })
+  const app = Fastify()
+  t.teardown(async () => { await app.close() })
+  await app.register(fastifyResourceServer, { verifier, clientId: undefined, audience: undefined, realm: undefined, validate: undefined, openapi: undefined } as any)
+  app.get('/x', { config: { auth: { scopes: undefined, groups: undefined, optional: undefined, scope: undefined } as any } }, async () => 'x')
+  await app.ready()
+  t.equal(app.tokenVerifier, verifier)
+  t.equal((await app.inject({ url: '/x' })).statusCode, 401, 'the route still requires a token')
+})
+
 t.test('a misconfigured route throws a TypeError naming it when declared', async (t) => {
   const cases: Array<[unknown, string]> = [
     ['yes', 'config.auth'],
