@@ -104,6 +104,17 @@ export interface VerifierOptions {
    * single-core host.
    */
   verifyOnThreadpool?: boolean
+  /**
+   * Host names (no scheme, no port) whose issuer, JWKS and discovery URLs may use plain http,
+   * such as `['cognito-local']` for cognito-local in docker-compose. Keys fetched over plain
+   * http can be swapped by anyone on the network path, so every token could be forged: use it
+   * on a private network for local runs only. A warning is logged at start-up. Default: none;
+   * loopback hosts (127.0.0.1, localhost, [::1]) need no entry.
+   *
+   * @deprecated Not deprecated: marked so that editors strike it through and it stands out
+   * wherever it is set.
+   */
+  allowInsecureHttpHosts?: readonly string[]
   /** The current time in milliseconds since the epoch. Default `Date.now`. For tests. */
   clock?: () => number
 }
@@ -134,6 +145,9 @@ export interface ResolvedOptions {
   readonly tokenCacheMaxEntries: number
   readonly tokenCacheMaxBytes: number
   readonly verifyOnThreadpool: boolean
+  readonly insecureHttpHosts: ReadonlySet<string>
+  /** What the options allow that weakens verification, one sentence each, for the start-up log. */
+  readonly warnings: readonly string[]
   readonly clock: () => number
 }
 
@@ -159,15 +173,21 @@ const VERIFIER_KEYS = new Set([
   'issuer', 'issuers', 'profile', 'userPoolId', 'jwksUri', 'clientId', 'tokenUse', 'audience', 'algorithms',
   'clockToleranceSeconds', 'maxTokenLifetimeSeconds', 'maxTokenBytes', 'jwksTimeoutMs',
   'jwksCooldownMs', 'jwksMaxAgeMs', 'jwksStaleIfErrorMs', 'jwksMaxBytes', 'maxRsaKeyBits', 'tokenCacheMaxEntries', 'clock',
-  'tokenCacheMaxBytes', 'verifyOnThreadpool'
+  'tokenCacheMaxBytes', 'verifyOnThreadpool', 'allowInsecureHttpHosts'
 ])
 const ISSUER_KEYS = new Set(['issuer', 'jwksUri', 'profile', 'clientId', 'tokenUse', 'audience'])
 
 const LOOPBACK_HOSTS = new Set(['127.0.0.1', 'localhost', '[::1]'])
+const NO_HOSTS: ReadonlySet<string> = new Set()
+// A host name as URL parsing leaves it: lower case, no port, no scheme, no path.
+const HOST_NAME = /^[a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?(\.[a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?)*$/
 
-/** Whether a URL may be fetched for keys: https, or plain http on a loopback host only. */
-export function isTrustedKeyUrl (url: URL): boolean {
-  return url.protocol === 'https:' || (url.protocol === 'http:' && LOOPBACK_HOSTS.has(url.hostname))
+/**
+ * Whether a URL may be fetched for keys: https, or plain http on a loopback host, or on a host
+ * named in `insecureHttpHosts` (the `allowInsecureHttpHosts` option).
+ */
+export function isTrustedKeyUrl (url: URL, insecureHttpHosts: ReadonlySet<string> = NO_HOSTS): boolean {
+  return url.protocol === 'https:' || (url.protocol === 'http:' && (LOOPBACK_HOSTS.has(url.hostname) || insecureHttpHosts.has(url.hostname)))
 }
 
 function integer (name: string, value: unknown, fallback: number, min: number, max: number): number {
@@ -219,7 +239,7 @@ function tokenUse (name: string, value: unknown): TokenUse | null {
   throw new OptionError(name, `must be 'access', 'id' or null (got ${describe(value)})`)
 }
 
-function keyUrl (name: string, value: unknown): string {
+function keyUrl (name: string, value: unknown, insecureHttpHosts: ReadonlySet<string>): string {
   // URL parsing drops leading and trailing spaces in silence; a URL pasted with one is refused.
   if (typeof value === 'string' && /\s/.test(value)) {
     throw new OptionError(name, `must not contain whitespace (got ${quote(value)}); did you mean ${quote(value.trim())}?`)
@@ -230,8 +250,8 @@ function keyUrl (name: string, value: unknown): string {
   } catch {
     throw new OptionError(name, `must be an absolute URL (got ${describe(value)})`)
   }
-  if (typeof value !== 'string' || !isTrustedKeyUrl(url)) {
-    throw new OptionError(name, `must be an https URL; plain http is allowed only on loopback (got ${describe(value)})`)
+  if (typeof value !== 'string' || !isTrustedKeyUrl(url, insecureHttpHosts)) {
+    throw new OptionError(name, `must be an https URL; plain http is allowed only on loopback, or on a host listed in allowInsecureHttpHosts (got ${describe(value)})`)
   }
   if (url.username !== '' || url.password !== '' || url.hash !== '') {
     throw new OptionError(name, 'must not carry credentials or a fragment')
@@ -244,11 +264,11 @@ function keyUrl (name: string, value: unknown): string {
  * plain URL written the way its tokens write it: no query, no fragment, no `/.well-known/` path,
  * and equal to its own serialisation (a trailing slash after a bare origin aside).
  */
-function issuerUrl (name: string, value: unknown): URL {
+function issuerUrl (name: string, value: unknown, insecureHttpHosts: ReadonlySet<string>): URL {
   if (typeof value !== 'string' || value.length === 0) {
     throw new OptionError(name, `must be a non-empty string (got ${describe(value)})`)
   }
-  keyUrl(name, value)
+  keyUrl(name, value, insecureHttpHosts)
   const url = new URL(value)
   const plain = `${url.origin}${url.pathname}`
   if (value.includes('?')) throw new OptionError(name, `must not carry a query string (got ${quote(value)}); an issuer is a plain URL such as ${quote(plain)}`)
@@ -264,6 +284,14 @@ function issuerUrl (name: string, value: unknown): URL {
     throw new OptionError(name, `is not written the way a URL is serialised (got ${quote(value)}); tokens name their issuer exactly, so write ${quote(url.href)}`)
   }
   return url
+}
+
+function hostList (name: string, value: unknown): ReadonlySet<string> {
+  if (value === undefined) return NO_HOSTS
+  if (!Array.isArray(value) || value.length === 0 || !value.every((h) => typeof h === 'string' && HOST_NAME.test(h))) {
+    throw new OptionError(name, `must be a non-empty array of lower-case host names without scheme or port, such as ["cognito-local"] (got ${describe(value)})`)
+  }
+  return new Set(value as string[])
 }
 
 /** `<issuer>/.well-known/jwks.json`, built on the parsed URL rather than by joining strings. */
@@ -285,6 +313,7 @@ interface IssuerDefaults {
   tokenUse: unknown
   audience: unknown
   profile: unknown
+  insecureHttpHosts: ReadonlySet<string>
 }
 
 function resolveIssuer (name: string, entry: string | IssuerOptions, defaults: IssuerDefaults, jwksUri: unknown): ResolvedIssuer {
@@ -294,12 +323,12 @@ function resolveIssuer (name: string, entry: string | IssuerOptions, defaults: I
   }
   rejectUnknownKeys(name, opts, ISSUER_KEYS)
   const issuerName = typeof entry === 'string' ? name : `${name}.issuer`
-  const issuerParsed = issuerUrl(issuerName, opts.issuer)
+  const issuerParsed = issuerUrl(issuerName, opts.issuer, defaults.insecureHttpHosts)
   const issuer = opts.issuer
   const ownJwks = opts.jwksUri ?? jwksUri
   const jwks = ownJwks === undefined
     ? defaultJwksUri(issuerParsed).href
-    : keyUrl(opts.jwksUri === undefined ? 'jwksUri' : `${name}.jwksUri`, ownJwks)
+    : keyUrl(opts.jwksUri === undefined ? 'jwksUri' : `${name}.jwksUri`, ownJwks, defaults.insecureHttpHosts)
   const profile = opts.profile === undefined
     ? (defaults.profile === undefined ? COGNITO_PROFILE : resolveProfile('profile', defaults.profile))
     : resolveProfile(`${name}.profile`, opts.profile)
@@ -361,9 +390,11 @@ export function resolveOptions (options: VerifierOptions): ResolvedOptions {
     throw new OptionError('jwksUri', 'applies to a single issuer; with several, give each issuer its own jwksUri')
   }
   // Checked even when the issuer names its own jwksUri, so a wrong value never passes unnoticed.
-  if (options.jwksUri !== undefined) keyUrl('jwksUri', options.jwksUri)
+  const insecureHttpHosts = hostList('allowInsecureHttpHosts', options.allowInsecureHttpHosts)
+  if (options.jwksUri !== undefined) keyUrl('jwksUri', options.jwksUri, insecureHttpHosts)
 
   const defaults: IssuerDefaults = {
+    insecureHttpHosts,
     clientId: options.clientId,
     tokenUse: options.tokenUse === undefined ? DEFAULTS.tokenUse : options.tokenUse,
     audience: options.audience,
@@ -403,6 +434,10 @@ export function resolveOptions (options: VerifierOptions): ResolvedOptions {
     tokenCacheMaxEntries: integer('tokenCacheMaxEntries', options.tokenCacheMaxEntries, DEFAULTS.tokenCacheMaxEntries, 0, 10_000_000),
     tokenCacheMaxBytes: integer('tokenCacheMaxBytes', options.tokenCacheMaxBytes, DEFAULTS.tokenCacheMaxBytes, 0, 4_294_967_296),
     verifyOnThreadpool: flag('verifyOnThreadpool', options.verifyOnThreadpool, DEFAULTS.verifyOnThreadpool),
+    insecureHttpHosts,
+    warnings: insecureHttpHosts.size === 0
+      ? []
+      : [`allowInsecureHttpHosts: signing keys may be fetched over plain http from ${[...insecureHttpHosts].join(', ')}; anyone on that network path can forge every token. Use it for local runs only.`],
     clock: options.clock ?? Date.now
   }
 }

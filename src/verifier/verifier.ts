@@ -10,6 +10,7 @@ import { checkIdentityClaims, checkTimeClaims, checkTimeWindow, type TokenTimes 
 import { decodeCompactJws } from './compact-jws.js'
 import { AlgorithmKeyMismatchError, IssuerMismatchError, SignatureInvalidError, TokenMalformedError } from './errors.js'
 import { checkHeader, checkProfileTyp } from './header.js'
+import { loggableIss, NearMisses } from './issuer-diagnostics.js'
 import { RemoteKeySet, type KeyEntry } from './jwks-cache.js'
 import { resolveOptions, type ResolvedIssuer, type ResolvedOptions, type VerifierOptions } from './options.js'
 import { SignatureKey } from './signature.js'
@@ -38,11 +39,13 @@ export class TokenVerifier {
   readonly options: ResolvedOptions
   readonly #keySets = new Map<string, RemoteKeySet>()
   readonly #cache: TokenCache<CachedToken>
+  readonly #nearMisses = new NearMisses()
 
   constructor (options: VerifierOptions) {
     this.options = resolveOptions(options)
     const o = this.options
     for (const issuer of o.issuers.values()) {
+      this.#nearMisses.add(issuer.issuer)
       if (!this.#keySets.has(issuer.jwksUri)) {
         this.#keySets.set(issuer.jwksUri, new RemoteKeySet(issuer.jwksUri, {
           timeoutMs: o.jwksTimeoutMs,
@@ -141,11 +144,13 @@ export class TokenVerifier {
 
   #issuerOf (payload: Readonly<Record<string, unknown>>): ResolvedIssuer {
     const iss = payload.iss
-    const issuer = typeof iss === 'string' ? this.options.issuers.get(iss) : undefined
+    if (typeof iss !== 'string') throw new IssuerMismatchError('The token has no "iss" claim; it is required.')
+    const issuer = this.options.issuers.get(iss)
     if (issuer === undefined) {
-      throw new IssuerMismatchError(typeof iss === 'string'
+      const miss = this.#nearMisses.of(iss)
+      throw new IssuerMismatchError(miss === undefined
         ? 'The token was issued by an issuer this resource does not trust.'
-        : 'The token has no "iss" claim; it is required.')
+        : `The token was issued by an issuer this resource does not trust; it differs from a trusted issuer by ${miss} only, and issuers must match exactly.`, loggableIss(iss))
     }
     return issuer
   }

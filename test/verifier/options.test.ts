@@ -409,3 +409,17 @@ t.test('takes an option passed as undefined as one left out', async (t) => {
   t.same([o.issuers.get(ISS)?.tokenUse, o.issuers.get(ISS)?.audiences, o.clockToleranceSeconds, o.clock], ['access', null, 5, Date.now])
   t.ok(resolveOptions({ issuer: { issuer: ISS, jwksUri: undefined, profile: undefined, audience: undefined, typo: undefined } as never, clientId: 'c' }))
 })
+
+t.test('allowInsecureHttpHosts: plain http on the named host names only, with a warning', async (t) => {
+  const o = resolveOptions({ issuer: 'http://cognito-local:9229/local_pool', clientId: null, allowInsecureHttpHosts: ['cognito-local'] })
+  t.same([...o.issuers.keys()], ['http://cognito-local:9229/local_pool'])
+  t.equal(o.issuers.get('http://cognito-local:9229/local_pool')?.jwksUri, 'http://cognito-local:9229/local_pool/.well-known/jwks.json')
+  t.equal(o.warnings.length, 1)
+  t.ok(isTrustedKeyUrl(new URL('http://cognito-local/x'), o.insecureHttpHosts))
+  t.same(resolveOptions(base).warnings, [], 'no warning without it')
+  t.ok(resolveOptions({ issuer: 'https://a.example.com', clientId: null, jwksUri: 'http://keys.internal/jwks', allowInsecureHttpHosts: ['keys.internal'] }))
+  rejectsOption(t, { issuer: 'http://other:9229/p', clientId: null, allowInsecureHttpHosts: ['cognito-local'] }, 'issuer', 'another http host')
+  for (const bad of [[], ['http://cognito-local'], ['cognito-local:9229'], ['Cognito-Local'], [''], 'cognito-local', [7]]) {
+    rejectsOption(t, { ...base, allowInsecureHttpHosts: bad }, 'allowInsecureHttpHosts', `allowInsecureHttpHosts ${JSON.stringify(bad)}`)
+  }
+})
