@@ -17,7 +17,11 @@ export type TokenUse = 'access' | 'id'
 export interface IssuerOptions {
   /** The exact `iss` value, for example `https://cognito-idp.eu-west-1.amazonaws.com/eu-west-1_AbC123`. */
   issuer: string
-  /** Where this issuer's keys are. Default: `<issuer>/.well-known/jwks.json`. Must be https, except on loopback. */
+  /**
+   * Where this issuer's keys are. Default: `<issuer>/.well-known/jwks.json` under the cognito
+   * profile; under every other, the `jwks_uri` of the issuer's discovery document. Must be
+   * https, except on loopback.
+   */
   jwksUri?: string
   /** The shape of this issuer's access tokens: `'cognito'` (default), `'rfc9068'`, a preset, or a {@link MappedProfile}. */
   profile?: ProfileName | MappedProfile
@@ -47,7 +51,10 @@ export interface VerifierOptions {
   profile?: ProfileName | MappedProfile
   /** Cognito shorthand: trust both issuer URLs of these user pool(s). */
   userPoolId?: string | readonly string[]
-  /** Where the keys are, when there is exactly one issuer. Default: `<issuer>/.well-known/jwks.json`. */
+  /**
+   * Where the keys are, when there is exactly one issuer. Default: `<issuer>/.well-known/jwks.json`
+   * under the cognito profile, discovery under every other.
+   */
   jwksUri?: string
   /**
    * Allowed app client ids, for every issuer that does not set its own. Required under the
@@ -122,7 +129,8 @@ export interface VerifierOptions {
 /** An issuer after defaults are applied. */
 export interface ResolvedIssuer {
   readonly issuer: string
-  readonly jwksUri: string
+  /** Where the keys are; `null` when they are found by discovery (see discovery.ts). */
+  readonly jwksUri: string | null
   readonly profile: ResolvedProfile
   readonly clientIds: ReadonlySet<string> | null
   readonly tokenUse: TokenUse | null
@@ -325,14 +333,16 @@ function resolveIssuer (name: string, entry: string | IssuerOptions, defaults: I
   const issuerName = typeof entry === 'string' ? name : `${name}.issuer`
   const issuerParsed = issuerUrl(issuerName, opts.issuer, defaults.insecureHttpHosts)
   const issuer = opts.issuer
-  const ownJwks = opts.jwksUri ?? jwksUri
-  const jwks = ownJwks === undefined
-    ? defaultJwksUri(issuerParsed).href
-    : keyUrl(opts.jwksUri === undefined ? 'jwksUri' : `${name}.jwksUri`, ownJwks, defaults.insecureHttpHosts)
   const profile = opts.profile === undefined
     ? (defaults.profile === undefined ? COGNITO_PROFILE : resolveProfile('profile', defaults.profile))
     : resolveProfile(`${name}.profile`, opts.profile)
   const cognito = profile === COGNITO_PROFILE
+  const ownJwks = opts.jwksUri ?? jwksUri
+  // Cognito (and what imitates it) publishes at a known URL; any other issuer says where in its
+  // metadata, and guessing a path there would only fail later.
+  const jwks = ownJwks === undefined
+    ? (cognito ? defaultJwksUri(issuerParsed).href : null)
+    : keyUrl(opts.jwksUri === undefined ? 'jwksUri' : `${name}.jwksUri`, ownJwks, defaults.insecureHttpHosts)
   const hasOwnClientId = opts.clientId !== undefined
   if (cognito && !hasOwnClientId && defaults.clientId === undefined) {
     throw new OptionError('clientId', 'is required: list the app client ids whose tokens are accepted, or pass null to accept any client of the issuer')

@@ -9,6 +9,7 @@ import { algorithmFitsKey } from './algorithms.js'
 import { checkIdentityClaims, checkTimeClaims, checkTimeWindow, type TokenTimes } from './claims.js'
 import { decodeCompactJws } from './compact-jws.js'
 import { AlgorithmKeyMismatchError, IssuerMismatchError, SignatureInvalidError, TokenMalformedError } from './errors.js'
+import { discoveryUrls, IssuerMetadata } from './discovery.js'
 import { checkHeader, checkProfileTyp } from './header.js'
 import { loggableIss, NearMisses } from './issuer-diagnostics.js'
 import { RemoteKeySet, type KeyEntry } from './jwks-cache.js'
@@ -46,17 +47,8 @@ export class TokenVerifier {
     const o = this.options
     for (const issuer of o.issuers.values()) {
       this.#nearMisses.add(issuer.issuer)
-      if (!this.#keySets.has(issuer.jwksUri)) {
-        this.#keySets.set(issuer.jwksUri, new RemoteKeySet(issuer.jwksUri, {
-          timeoutMs: o.jwksTimeoutMs,
-          maxBytes: o.jwksMaxBytes,
-          maxRsaBits: o.maxRsaKeyBits,
-          cooldownMs: o.jwksCooldownMs,
-          maxAgeMs: o.jwksMaxAgeMs,
-          staleIfErrorMs: o.jwksStaleIfErrorMs,
-          clock: o.clock
-        }))
-      }
+      const id = keySetId(issuer)
+      if (!this.#keySets.has(id)) this.#keySets.set(id, createKeySet(issuer, o))
     }
     this.#cache = new TokenCache({ maxEntries: o.tokenCacheMaxEntries, maxBytes: o.tokenCacheMaxBytes })
   }
@@ -127,7 +119,7 @@ export class TokenVerifier {
     const { alg, kid } = checkHeader(header, o.algorithms)
     const issuer = this.#issuerOf(payload)
     checkProfileTyp(header, issuer.profile)
-    const keySet = this.#keySets.get(issuer.jwksUri) as RemoteKeySet
+    const keySet = this.#keySets.get(keySetId(issuer)) as RemoteKeySet
     const candidates = (await keySet.getKeys(kid)).filter((entry) => algorithmFitsKey(alg, entry.jwk))
     if (candidates.length === 0) {
       throw new AlgorithmKeyMismatchError(`The token's algorithm ${alg} does not fit the key it names.`)
@@ -154,6 +146,27 @@ export class TokenVerifier {
     }
     return issuer
   }
+}
+
+/** Issuers sharing a JWKS URI share its cache; an issuer found by discovery has its own. */
+function keySetId (issuer: ResolvedIssuer): string {
+  return issuer.jwksUri ?? `discovery ${issuer.issuer}`
+}
+
+function createKeySet (issuer: ResolvedIssuer, o: ResolvedOptions): RemoteKeySet {
+  const metadata = issuer.jwksUri === null
+    ? new IssuerMetadata(issuer.issuer, { timeoutMs: o.jwksTimeoutMs, maxBytes: o.jwksMaxBytes, maxAgeMs: o.jwksMaxAgeMs, insecureHttpHosts: o.insecureHttpHosts, clock: o.clock })
+    : undefined
+  return new RemoteKeySet(issuer.jwksUri ?? discoveryUrls(issuer.issuer)[0], {
+    timeoutMs: o.jwksTimeoutMs,
+    maxBytes: o.jwksMaxBytes,
+    maxRsaBits: o.maxRsaKeyBits,
+    cooldownMs: o.jwksCooldownMs,
+    maxAgeMs: o.jwksMaxAgeMs,
+    staleIfErrorMs: o.jwksStaleIfErrorMs,
+    clock: o.clock,
+    ...(metadata === undefined ? {} : { resolveUri: async () => await metadata.jwksUri() })
+  })
 }
 
 async function verifySignature (alg: VerifiedToken['alg'], signingInput: string, signature: Uint8Array, candidates: readonly KeyEntry[], onThreadpool: boolean): Promise<KeyEntry> {

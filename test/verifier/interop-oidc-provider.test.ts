@@ -17,7 +17,8 @@ async function provider (t: { teardown: (fn: () => unknown) => void }, alg: Prov
 }
 
 function strict (p: OidcProviderServer, alg: ProviderAlg = 'RS256', extra: Partial<VerifierOptions> = {}): TokenVerifier {
-  return new TokenVerifier({ issuer: p.issuer, jwksUri: p.jwksUri, profile: 'rfc9068', audience: p.resource, algorithms: [alg], ...extra })
+  // As the README configures it: the keys are found by discovery.
+  return new TokenVerifier({ issuer: p.issuer, profile: 'rfc9068', audience: p.resource, algorithms: [alg], ...extra })
 }
 
 async function refusal (promise: Promise<unknown>): Promise<string> {
@@ -47,7 +48,7 @@ t.test('its ID token is refused under every profile that expects access tokens',
   const { idToken } = await p.userTokens('alice')
   const base = { issuer: p.issuer, jwksUri: p.jwksUri }
   const profiles: Array<[string, VerifierOptions]> = (['rfc9068', 'auth0', 'okta', 'keycloak', 'entra'] as ProfileName[])
-    .map((profile) => [profile, { ...base, profile, audience: p.resource }])
+    .map((profile) => [profile, { issuer: p.issuer, profile, audience: p.resource }])
   // The reported hole: the cognito profile with tokenUse null and no audience, the obvious
   // configuration, took the ID token's aud for the client id.
   profiles.push(['cognito, tokenUse null, clientId rp-client', { ...base, tokenUse: null, clientId: p.clientId }])
@@ -55,7 +56,7 @@ t.test('its ID token is refused under every profile that expects access tokens',
   profiles.push(['cognito, default tokenUse', { ...base, clientId: p.clientId }])
   for (const [label, options] of profiles) {
     const code = await refusal(new TokenVerifier(options).verify(idToken))
-    t.not(code, 'accepted', `${label}: refused (${code})`)
+    t.ok(code.startsWith('ERR_') && code !== 'ERR_JWKS_UNAVAILABLE', `${label}: refused as invalid (${code})`)
   }
   t.equal(await refusal(strict(p).verify(idToken)), 'ERR_HEADER_INVALID', 'rfc9068 refuses it for its typ')
   t.equal(await refusal(strict(p).verify(await p.clientCredentialsToken())), 'accepted', 'while the access token passes')
@@ -65,7 +66,7 @@ t.test('its groups claim satisfies a route\'s groups requirement', async (t) => 
   const p = await provider(t)
   const app = Fastify()
   t.teardown(async () => { await app.close() })
-  await app.register(fastifyResourceServer, { issuer: p.issuer, jwksUri: p.jwksUri, profile: 'rfc9068', audience: p.resource })
+  await app.register(fastifyResourceServer, { issuer: p.issuer, profile: 'rfc9068', audience: p.resource })
   app.get('/admin', { config: { auth: { groups: ['admins'] } } }, async (request) => ({ groups: request.auth?.groups }))
   app.get('/ops', { config: { auth: { groups: ['ops'] } } }, async () => ({}))
   const authorization = `Bearer ${await p.clientCredentialsToken()}`
