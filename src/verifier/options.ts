@@ -112,6 +112,22 @@ export interface VerifierOptions {
    */
   verifyOnThreadpool?: boolean
   /**
+   * Trust decided at run time: called with the `iss` of a token no configured issuer matches, it
+   * returns that issuer's configuration (a URL string or an {@link IssuerOptions} whose `issuer`
+   * is `iss` exactly), or `undefined` to refuse it. Members left out take the top-level values.
+   * Synchronous, and called before any network: an untrusted `iss` causes no fetch. The key sets
+   * of issuers trusted this way live in an LRU of `issuerCacheMaxEntries`. For Cognito pools,
+   * see {@link cognitoUserPools}.
+   *
+   * @example
+   * ```ts
+   * trustIssuer: (iss) => tenants.has(iss) ? { issuer: iss, profile: 'rfc9068' } : undefined
+   * ```
+   */
+  trustIssuer?: (iss: string) => string | IssuerOptions | undefined | null
+  /** How many issuers trusted by `trustIssuer` keep their keys cached (LRU). Default 1000; at least 1. */
+  issuerCacheMaxEntries?: number
+  /**
    * Host names (no scheme, no port) whose issuer, JWKS and discovery URLs may use plain http,
    * such as `['cognito-local']` for cognito-local in docker-compose. Keys fetched over plain
    * http can be swapped by anyone on the network path, so every token could be forged: use it
@@ -154,6 +170,13 @@ export interface ResolvedOptions {
   readonly tokenCacheMaxBytes: number
   readonly verifyOnThreadpool: boolean
   readonly insecureHttpHosts: ReadonlySet<string>
+  /**
+   * `trustIssuer`, its answer checked and resolved with the top-level defaults: the issuer, or
+   * `undefined` when not trusted. Throws an {@link OptionError} when the answer is not a valid
+   * configuration for exactly that `iss`.
+   */
+  readonly trustIssuer: ((iss: string) => ResolvedIssuer | undefined) | undefined
+  readonly issuerCacheMaxEntries: number
   /** What the options allow that weakens verification, one sentence each, for the start-up log. */
   readonly warnings: readonly string[]
   readonly clock: () => number
@@ -174,6 +197,7 @@ export const DEFAULTS = Object.freeze({
   maxRsaKeyBits: 4096,
   tokenCacheMaxEntries: 10_000,
   tokenCacheMaxBytes: 4_194_304,
+  issuerCacheMaxEntries: 1000,
   verifyOnThreadpool: true
 })
 
@@ -181,7 +205,7 @@ const VERIFIER_KEYS = new Set([
   'issuer', 'issuers', 'profile', 'userPoolId', 'jwksUri', 'clientId', 'tokenUse', 'audience', 'algorithms',
   'clockToleranceSeconds', 'maxTokenLifetimeSeconds', 'maxTokenBytes', 'jwksTimeoutMs',
   'jwksCooldownMs', 'jwksMaxAgeMs', 'jwksStaleIfErrorMs', 'jwksMaxBytes', 'maxRsaKeyBits', 'tokenCacheMaxEntries', 'clock',
-  'tokenCacheMaxBytes', 'verifyOnThreadpool', 'allowInsecureHttpHosts'
+  'tokenCacheMaxBytes', 'verifyOnThreadpool', 'allowInsecureHttpHosts', 'trustIssuer', 'issuerCacheMaxEntries'
 ])
 const ISSUER_KEYS = new Set(['issuer', 'jwksUri', 'profile', 'clientId', 'tokenUse', 'audience'])
 
@@ -366,6 +390,30 @@ function resolveIssuer (name: string, entry: string | IssuerOptions, defaults: I
 }
 
 /**
+ * Wraps `trustIssuer` so that its answers are checked like configured issuers. The top-level
+ * defaults must already make a complete issuer, so that a bare URL answer works: checked now,
+ * at construction, rather than on the first token.
+ */
+function dynamicTrust (trust: (iss: string) => string | IssuerOptions | undefined | null, defaults: IssuerDefaults): (iss: string) => ResolvedIssuer | undefined {
+  const profile = defaults.profile === undefined ? COGNITO_PROFILE : resolveProfile('profile', defaults.profile)
+  if (profile === COGNITO_PROFILE && defaults.clientId === undefined) {
+    throw new OptionError('clientId', 'is required with trustIssuer under the cognito profile, for the issuers it trusts: list the app client ids, or pass null')
+  }
+  if (profile !== COGNITO_PROFILE && defaults.audience === undefined) {
+    throw new OptionError('audience', `is required with trustIssuer under the ${profile.name} profile, for the issuers it trusts`)
+  }
+  return (iss) => {
+    const entry = trust(iss)
+    if (entry === undefined || entry === null) return undefined
+    const resolved = resolveIssuer('trustIssuer()', entry, defaults, undefined)
+    if (resolved.issuer !== iss) {
+      throw new OptionError('trustIssuer()', `returned the issuer ${quote(resolved.issuer)} for a token whose iss is ${quote(iss)}; it must return that iss exactly`)
+    }
+    return resolved
+  }
+}
+
+/**
  * Checks every option and fills in the defaults.
  *
  * @example
@@ -395,7 +443,10 @@ export function resolveOptions (options: VerifierOptions): ResolvedOptions {
       for (const issuer of cognitoIssuers(pool)) entries.push({ name: 'userPoolId', entry: issuer })
     }
   }
-  if (entries.length === 0) throw new OptionError('issuer', 'is required (or issuers, or userPoolId): name the issuer whose tokens are trusted')
+  if (options.trustIssuer !== undefined && typeof options.trustIssuer !== 'function') {
+    throw new OptionError('trustIssuer', `must be a function from a token's iss to an issuer configuration or undefined (got ${describe(options.trustIssuer)})`)
+  }
+  if (entries.length === 0 && options.trustIssuer === undefined) throw new OptionError('issuer', 'is required (or issuers, userPoolId or trustIssuer): name the issuer whose tokens are trusted')
   if (options.jwksUri !== undefined && entries.length > 1) {
     throw new OptionError('jwksUri', 'applies to a single issuer; with several, give each issuer its own jwksUri')
   }
@@ -414,6 +465,7 @@ export function resolveOptions (options: VerifierOptions): ResolvedOptions {
   tokenUse('tokenUse', defaults.tokenUse)
   if (options.audience !== undefined) stringSet('audience', options.audience, 'around')
 
+  const trustIssuer = options.trustIssuer === undefined ? undefined : dynamicTrust(options.trustIssuer, defaults)
   const issuers = new Map<string, ResolvedIssuer>()
   for (const { name, entry } of entries) {
     const resolved = resolveIssuer(name, entry, defaults, options.jwksUri)
@@ -445,6 +497,8 @@ export function resolveOptions (options: VerifierOptions): ResolvedOptions {
     tokenCacheMaxBytes: integer('tokenCacheMaxBytes', options.tokenCacheMaxBytes, DEFAULTS.tokenCacheMaxBytes, 0, 4_294_967_296),
     verifyOnThreadpool: flag('verifyOnThreadpool', options.verifyOnThreadpool, DEFAULTS.verifyOnThreadpool),
     insecureHttpHosts,
+    trustIssuer,
+    issuerCacheMaxEntries: integer('issuerCacheMaxEntries', options.issuerCacheMaxEntries, DEFAULTS.issuerCacheMaxEntries, 1, 1_000_000),
     warnings: insecureHttpHosts.size === 0
       ? []
       : [`allowInsecureHttpHosts: signing keys may be fetched over plain http from ${[...insecureHttpHosts].join(', ')}; anyone on that network path can forge every token. Use it for local runs only.`],

@@ -55,9 +55,12 @@ t.test('applies the documented defaults', async (t) => {
     maxRsaKeyBits: 4096,
     tokenCacheMaxEntries: 10_000,
     tokenCacheMaxBytes: 4_194_304,
+    issuerCacheMaxEntries: 1000,
     verifyOnThreadpool: true
   })
   t.equal(o.maxRsaKeyBits, 4096)
+  t.equal(o.issuerCacheMaxEntries, 1000)
+  t.equal(o.trustIssuer, undefined)
 })
 
 t.test('keeps every option it is given', async (t) => {
@@ -264,6 +267,7 @@ t.test('checks every numeric option is an integer inside its range', async (t) =
     ['jwksStaleIfErrorMs', 0, 86_400_000],
     ['jwksMaxBytes', 1024, 16_777_216],
     ['maxRsaKeyBits', 2048, 16_384],
+    ['issuerCacheMaxEntries', 1, 1_000_000],
     ['tokenCacheMaxEntries', 0, 10_000_000],
     ['tokenCacheMaxBytes', 0, 4_294_967_296]
   ]
