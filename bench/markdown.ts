@@ -73,6 +73,20 @@ function memoryTable (r: BenchResults): string[] {
   ]
 }
 
+function tenantsTable (r: BenchResults): string[] {
+  const m = r.tenants
+  if (m === undefined) return []
+  return [
+    `${n0(m.pools)} pools, one token each on a cold verifier, then ${n0(m.steadyRequests)} verifications across all pools (in-process, EdDSA, token cache off).`,
+    '',
+    '| Verifier | cold: ms | cold: JWKS fetches | steady: verifications/s | steady: JWKS fetches | issuers trusted at run time | heap after, MB |',
+    '|---|---:|---:|---:|---:|---:|---:|',
+    ...m.rows.map((row) => `| ${row.label} | ${n0(row.coldMs)} | ${row.coldFetches} | ${n0(row.steadyPerSecond)} | ${row.steadyFetches} | ${row.trustedIssuers} | ${mb(row.heapDeltaBytes)} |`),
+    '',
+    `Steady traffic, trustIssuer over configured issuers: ${m.steadyRatio.toFixed(2)}×.`
+  ]
+}
+
 function targetTable (r: BenchResults): string[] {
   return [
     '| Target | goal | measured | met |',
@@ -108,6 +122,10 @@ export function renderMarkdown (r: BenchResults): string {
     '### Memory',
     '',
     ...memoryTable(r),
+    '',
+    '### Many tenants',
+    '',
+    ...tenantsTable(r),
     '',
     '### Targets',
     '',

@@ -4,6 +4,7 @@ import type { ColdStartResult } from './scenarios/cold-start.js'
 import type { CryptoResult } from './scenarios/crypto-limit.js'
 import type { FloodResult } from './scenarios/flood.js'
 import type { MemoryResult } from './scenarios/memory.js'
+import type { TenantsResult } from './scenarios/tenants.js'
 import type { ThroughputResult } from './scenarios/throughput.js'
 
 export interface Machine {
@@ -37,5 +38,6 @@ export interface BenchResults {
   readonly coldStart: ColdStartResult[]
   readonly flood: FloodResult[]
   readonly memory?: MemoryResult
+  readonly tenants?: TenantsResult
   readonly targets: Target[]
 }

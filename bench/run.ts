@@ -1,7 +1,7 @@
 /**
  * `npm run bench`: every scenario of the benchmark issue in one run, on this machine.
  * The order: mint tokens, start the JWKS server, throughput rounds (the crypto limit measured
- * before each round), cold start, flood, memory; then bench/results/latest.json and the table in
+ * before each round), cold start, flood, memory, many tenants; then bench/results/latest.json and the table in
  * bench/README.md.
  */
 import { createRequire } from 'node:module'
@@ -15,6 +15,7 @@ import type { RunContext } from './scenarios/context.js'
 import { ceiling, measureCrypto, summarizeCrypto, type CryptoAlg } from './scenarios/crypto-limit.js'
 import { flood, type FloodResult } from './scenarios/flood.js'
 import { memory, type MemoryResult } from './scenarios/memory.js'
+import { tenants, type TenantsResult } from './scenarios/tenants.js'
 import { THROUGHPUT } from './scenarios/registry.js'
 import { runThroughput } from './scenarios/throughput.js'
 import { checkTargets } from './targets.js'
@@ -86,6 +87,9 @@ async function main (): Promise<void> {
       log(`memory ${memoryResult.checkpoints.map((c) => `${c.tokensVerified}: ${(c.rssBytes / 2 ** 20).toFixed(0)} MB rss, ${c.cachedTokenCount} cached`).join('; ')}`)
     }
 
+    let tenantsResult: TenantsResult | undefined
+    if (selected(config, 'tenants')) tenantsResult = await tenants(ctx)
+
     const measured = {
       generatedAt: new Date().toISOString(),
       command: command(),
@@ -97,7 +101,8 @@ async function main (): Promise<void> {
       throughput,
       coldStart: coldResults,
       flood: floodResults,
-      memory: memoryResult
+      memory: memoryResult,
+      tenants: tenantsResult
     }
     const results: BenchResults = { ...measured, targets: checkTargets(measured) }
     const markdown = await writeReport(results, config.writeReadme)
