@@ -53,7 +53,7 @@ t.test('falls back to the RFC 8414 document when openid-configuration is not fou
 })
 
 t.test('requires the document\'s issuer to equal the configured one exactly (RFC 8414 §3.3)', async (t) => {
-  for (const issuer of [(s: JwksServer) => `${s.issuer}/`, (s: JwksServer) => s.issuer.toUpperCase(), () => 'https://attacker.example', () => undefined]) {
+  for (const issuer of [(s: JwksServer) => `${s.issuer}/${'x'.repeat(200)}`, (s: JwksServer) => `${s.issuer}/`, (s: JwksServer) => s.issuer.toUpperCase(), () => 'https://attacker.example', () => undefined]) {
     const s = await issuerServer(t, (srv) => ({ issuer: issuer(srv), jwks_uri: `${srv.origin}/keys` }))
     const err = await rejectsWith(t, new IssuerMetadata(s.issuer, options()).jwksUri(), JwksFetchError)
     t.match(err.message, /issuer/)

@@ -39,6 +39,7 @@ t.test('trustIssuer decides at run time; an untrusted iss causes no fetch', asyn
   await rejectsWith(t, verifier.verify(await sign(key, accessClaims(`${s.origin}/tenant-c`))), IssuerMismatchError, 'ERR_ISSUER_MISMATCH', 'an untrusted tenant')
   t.equal(s.requests.length, 1, 'no fetch for it')
   t.equal(verifier.trustedIssuerCount, 1)
+  t.equal(new TokenVerifier({ issuer: `${s.origin}/tenant-a`, clientId: null }).trustedIssuerCount, 0, 'none without trustIssuer')
   const own = new TokenVerifier({ trustIssuer: (iss) => ({ issuer: iss, clientId: 'other' }), clientId: 'client-abc', clock })
   await rejectsWith(t, own.verify(await sign(key, accessClaims(`${s.origin}/tenant-a`))), Error, 'ERR_CLIENT_ID_MISMATCH', 'the returned configuration\'s own clientId applies')
 })
