@@ -90,3 +90,22 @@ t.test('many pools: a flood of allowed and unallowed issuers stays within the LR
   t.equal(verifier.jwksFetchCount, POOLS, 'no fetch for steady traffic')
   t.equal(asked, POOLS * 2, 'trustIssuer is asked only for issuers not in hand')
 })
+
+t.test('the README\'s trustIssuer for one Keycloak realm per tenant works as pasted', async (t) => {
+  const s = await startJwksServer([key.jwk])
+  t.teardown(s.close)
+  const realm = `${s.origin}/realms/acme`
+  s.handler = (req, res) => {
+    res.setHeader('content-type', 'application/json')
+    res.end(JSON.stringify(req.url === '/realms/acme/.well-known/openid-configuration' ? { issuer: realm, jwks_uri: `${s.origin}/keys` } : { keys: [key.jwk] }))
+  }
+  const tenantRealms = new Set([realm])
+  const verifier = new TokenVerifier({
+    trustIssuer: (iss) => tenantRealms.has(iss) ? iss : undefined,
+    profile: 'keycloak',
+    audience: 'transactions-api'
+  })
+  const now = Math.floor(Date.now() / 1000)
+  const token = await sign(key, { iss: realm, aud: 'transactions-api', sub: 'u', typ: 'Bearer', azp: 'web', iat: now, exp: now + 600 }, { typ: 'JWT' })
+  t.equal((await verifier.verify(token)).clientId, 'web')
+})
