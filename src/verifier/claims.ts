@@ -1,5 +1,6 @@
 /**
- * The claims rules (RFC 7519 §4.1, RFC 9068 §2.2, Cognito's access and ID token shapes).
+ * The claims rules (RFC 7519 §4.1, RFC 9068 §2.2, Cognito's access and ID token shapes, and the
+ * client and scope claims each profile names; see profiles.ts).
  *
  * `exp`, `iat` and `sub` are required: Cognito and RFC 9068 always send them, and a token without
  * `exp` would live forever. Time claims must be finite numbers. `scope` is a space-separated string;
