@@ -6,7 +6,7 @@
  * - `BENCH_CONNECTIONS` (default 50): autocannon connections per throughput run.
  * - `BENCH_ONLY=a,b`: run only the throughput scenarios whose id contains one of these words,
  *   and skip the other phases unless named (`crypto`, `cold`, `flood`,
- *   `diagnostics`, `memory`).
+ *   `diagnostics`, `memory`, `tenants`).
  * - `BENCH_PROFILE=1`: start every server with `--cpu-prof` into bench/results/profiles/.
  * - `BENCH_NO_README=1`: write the JSON but leave bench/README.md alone.
  */

@@ -90,6 +90,20 @@ function diagnosticsTable (r: BenchResults): string[] {
   ]
 }
 
+function tenantsTable (r: BenchResults): string[] {
+  const m = r.tenants
+  if (m === undefined) return []
+  return [
+    `${n0(m.pools)} pools, one token each on a cold verifier, then ${n0(m.steadyRequests)} verifications across all pools (in-process, EdDSA, token cache off).`,
+    '',
+    '| Verifier | cold: ms | cold: JWKS fetches | steady: verifications/s | steady: JWKS fetches | key sets held for issuers trusted at run time |',
+    '|---|---:|---:|---:|---:|---:|',
+    ...m.rows.map((row) => `| ${row.label} | ${n0(row.coldMs)} | ${row.coldFetches} | ${n0(row.steadyPerSecond)} | ${row.steadyFetches} | ${row.trustedIssuers} |`),
+    '',
+    `Steady traffic, trustIssuer over configured issuers: ${m.steadyRatio.toFixed(2)}×.`
+  ]
+}
+
 function targetTable (r: BenchResults): string[] {
   return [
     '| Target | goal | measured | met |',
@@ -129,6 +143,10 @@ export function renderMarkdown (r: BenchResults): string {
     '### Memory',
     '',
     ...memoryTable(r),
+    '',
+    '### Many tenants',
+    '',
+    ...tenantsTable(r),
     '',
     '### Targets',
     '',

@@ -5,6 +5,7 @@ import type { CryptoResult } from './scenarios/crypto-limit.js'
 import type { DiagnosticsResult } from './scenarios/diagnostics.js'
 import type { FloodResult } from './scenarios/flood.js'
 import type { MemoryResult } from './scenarios/memory.js'
+import type { TenantsResult } from './scenarios/tenants.js'
 import type { ThroughputResult } from './scenarios/throughput.js'
 
 export interface Machine {
@@ -39,5 +40,6 @@ export interface BenchResults {
   readonly flood: FloodResult[]
   readonly memory?: MemoryResult
   readonly diagnostics?: DiagnosticsResult
+  readonly tenants?: TenantsResult
   readonly targets: Target[]
 }

@@ -1,7 +1,8 @@
 /**
  * `npm run bench`: every scenario of the benchmark issue in one run, on this machine.
  * The order: mint tokens, start the JWKS server, throughput rounds (the crypto limit measured
- * before each round), cold start, flood, diagnostics (metrics with no subscriber), memory; then bench/results/latest.json and the table in
+ * before each round), cold start, flood, diagnostics (metrics with no subscriber), memory, many
+ * tenants; then bench/results/latest.json and the table in
  * bench/README.md.
  */
 import { createRequire } from 'node:module'
@@ -16,6 +17,7 @@ import type { RunContext } from './scenarios/context.js'
 import { ceiling, measureCrypto, summarizeCrypto, type CryptoAlg } from './scenarios/crypto-limit.js'
 import { flood, type FloodResult } from './scenarios/flood.js'
 import { memory, type MemoryResult } from './scenarios/memory.js'
+import { tenants, type TenantsResult } from './scenarios/tenants.js'
 import { THROUGHPUT } from './scenarios/registry.js'
 import { runThroughput } from './scenarios/throughput.js'
 import { checkTargets } from './targets.js'
@@ -93,6 +95,9 @@ async function main (): Promise<void> {
       log(`memory ${memoryResult.checkpoints.map((c) => `${c.tokensVerified}: ${(c.rssBytes / 2 ** 20).toFixed(0)} MB rss, ${c.cachedTokenCount} cached`).join('; ')}`)
     }
 
+    let tenantsResult: TenantsResult | undefined
+    if (selected(config, 'tenants')) tenantsResult = await tenants(ctx)
+
     const measured = {
       generatedAt: new Date().toISOString(),
       command: command(),
@@ -105,7 +110,8 @@ async function main (): Promise<void> {
       coldStart: coldResults,
       flood: floodResults,
       memory: memoryResult,
-      diagnostics: diagnosticsResult
+      diagnostics: diagnosticsResult,
+      tenants: tenantsResult
     }
     const results: BenchResults = { ...measured, targets: checkTargets(measured) }
     const markdown = await writeReport(results, config.writeReadme)

@@ -93,7 +93,7 @@ function descriptions (value: unknown): Readonly<Record<string, string>> {
 export function resolveOpenApiOptions (input: unknown, userPoolId: unknown): ResolvedOpenApiOptions | undefined {
   if (input === undefined) return undefined
   if (typeof input !== 'object' || input === null || Array.isArray(input)) throw new OptionError('openapi', 'must be an object')
-  for (const key of Object.keys(input)) if (!KEYS.has(key)) throw new OptionError(`openapi.${key}`, 'is not a known option')
+  for (const [key, value] of Object.entries(input)) if (!KEYS.has(key) && value !== undefined) throw new OptionError(`openapi.${key}`, 'is not a known option')
   const options = input as OpenApiOptions
   const schemeName = options.schemeName ?? 'oauth2'
   if (typeof schemeName !== 'string' || !COMPONENT_NAME.test(schemeName)) {

@@ -7,7 +7,7 @@
  */
 import type { FastifyInstance, FastifyReply, FastifyRequest, onRequestAsyncHookHandler } from 'fastify'
 import fp from 'fastify-plugin'
-import { ClaimRejectedError, CredentialsMissingError, MultipleTokensError, OptionError, ResourceServerError } from '../verifier/errors.js'
+import { ClaimRejectedError, CredentialsMissingError, IssuerMismatchError, MultipleTokensError, OptionError, ResourceServerError } from '../verifier/errors.js'
 import type { VerifierOptions } from '../verifier/options.js'
 import { checkRequirements, compileRequirements, type CompiledRequirements, type Requirements } from '../verifier/requirements.js'
 import type { VerifiedToken } from '../verifier/verified-token.js'
@@ -81,7 +81,8 @@ const LOG_LEVELS = new Set(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 
 
 function splitOptions (options: ResourceServerOptions): { verifier: TokenVerifier, realm: string } {
   const verifierOptions: Record<string, unknown> = {}
-  for (const [key, value] of Object.entries(options)) if (!PLUGIN_KEYS.has(key)) verifierOptions[key] = value
+  // An option passed as undefined is one left out, here as in the verifier.
+  for (const [key, value] of Object.entries(options)) if (!PLUGIN_KEYS.has(key) && value !== undefined) verifierOptions[key] = value
   if (options.verifier !== undefined) {
     if (!(options.verifier instanceof TokenVerifier)) throw new OptionError('verifier', 'must be a TokenVerifier')
     const extra = Object.keys(verifierOptions)[0]
@@ -107,9 +108,12 @@ async function resourceServer (fastify: FastifyInstance, options: ResourceServer
   const validate = options.validate
   const logLevel = options.refusalLogLevel ?? 'info'
   const routes = new WeakMap<object, CompiledRouteAuth>()
+  // At registration, so that what weakens verification is in the start-up log, not found later.
+  for (const warning of verifier.options.warnings) fastify.log.warn({ option: 'allowInsecureHttpHosts' }, warning)
 
   function refuse (request: FastifyRequest, reply: FastifyReply, err: ResourceServerError): FastifyReply {
-    if (logLevel !== 'silent') request.log[logLevel]({ code: err.code }, 'bearer token refused')
+    // The token's iss (escaped and cut by the verifier) says which issuer to trust, or fix.
+    if (logLevel !== 'silent') request.log[logLevel](err instanceof IssuerMismatchError && err.iss !== undefined ? { code: err.code, iss: err.iss } : { code: err.code }, 'bearer token refused')
     return sendRefusal(reply, err, realm)
   }
 

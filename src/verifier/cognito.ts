@@ -6,6 +6,8 @@
  * A pool id is `<region>_<suffix>`, for example `us-east-1_AbC123xyZ`.
  */
 
+import { OptionError } from './errors.js'
+
 const POOL_ID = /^([a-z]{2}(?:-[a-z]+)+-\d{1,2})_[0-9A-Za-z]{1,64}$/
 
 /** Whether `id` has the shape of a Cognito user pool id. */
@@ -29,4 +31,31 @@ export function cognitoIssuers (userPoolId: string): [string, string] {
     `https://cognito-idp.${region}.amazonaws.com/${userPoolId}`,
     `https://issuer-cognito-idp.${region}.amazonaws.com/${userPoolId}`
   ]
+}
+
+const COGNITO_ISS = /^https:\/\/(?:issuer-)?cognito-idp\.([a-z0-9-]{1,32})\.amazonaws\.com\/([^/]{1,80})$/
+
+/**
+ * A `trustIssuer` for many Cognito user pools: trusts the two issuer URLs of every pool the
+ * allowlist (a list, a Set, or a function of the pool id) accepts, and nothing else. Hundreds of
+ * pools need no hundreds of configured issuers, and no key set exists until a pool's token comes.
+ *
+ * @example
+ * ```ts
+ * new TokenVerifier({ trustIssuer: cognitoUserPools(poolIdsFromDatabase), clientId: null })
+ * ```
+ */
+export function cognitoUserPools (pools: Iterable<string> | ((userPoolId: string) => boolean)): (iss: string) => string | undefined {
+  const allowed = typeof pools === 'function' ? pools : (id: string): boolean => set.has(id)
+  const set = new Set(typeof pools === 'function' ? [] : pools)
+  for (const id of set) {
+    if (!isUserPoolId(id)) throw new OptionError('cognitoUserPools()', `takes user pool ids such as "eu-west-1_AbC123" (got ${JSON.stringify(String(id).slice(0, 80))})`)
+  }
+  return (iss) => {
+    const match = COGNITO_ISS.exec(iss)
+    if (match === null) return undefined
+    const [, region, pool] = match as unknown as [string, string, string]
+    // The pool id names its region; a pool under another region's host is no Cognito issuer.
+    return isUserPoolId(pool) && pool.startsWith(`${region}_`) && allowed(pool) ? iss : undefined
+  }
 }

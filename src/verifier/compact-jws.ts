@@ -1,7 +1,7 @@
 /**
  * Taking a compact JWS apart (RFC 7515 §7.1) before anything is trusted: a length cap first,
- * exactly three segments, strict base64url (no padding, no stray bits), UTF-8 JSON objects, and
- * no prototype-polluting members.
+ * exactly three segments, strict base64url (no padding, no stray bits), UTF-8 JSON objects with
+ * no byte-order mark, and no prototype-polluting members.
  */
 import secureJson from 'secure-json-parse'
 import { TokenMalformedError, TokenTooLargeError } from './errors.js'
@@ -40,7 +40,11 @@ function decodeJsonObject (segment: string, part: 'header' | 'payload'): Record<
   }
   let value: unknown
   try {
-    value = secureJson.parse(utf8.decode(Buffer.from(segment, 'base64url')), undefined, { protoAction: 'error', constructorAction: 'error' })
+    const text = utf8.decode(Buffer.from(segment, 'base64url'))
+    // RFC 8259 §8.1: a JWS is produced without a byte-order mark, and secure-json-parse would
+    // strip one in silence, giving two spellings of one claim set.
+    if (text.charCodeAt(0) === 0xfeff) throw new SyntaxError('byte-order mark')
+    value = secureJson.parse(text, undefined, { protoAction: 'error', constructorAction: 'error' })
   } catch {
     throw new TokenMalformedError(`The token ${part} is not valid JSON, or carries a forbidden member such as __proto__.`)
   }

@@ -130,6 +130,11 @@ export class ClaimInvalidError extends InvalidTokenError {
 /** `iss` is not one of the configured issuers. */
 export class IssuerMismatchError extends InvalidTokenError {
   readonly code = 'ERR_ISSUER_MISMATCH'
+  /**
+   * The token's `iss`, escaped and cut to be safe in a log line; `undefined` when the token has
+   * none. A claim, not a secret: the plugin logs it with the refusal.
+   */
+  constructor (message: string, readonly iss?: string) { super(message) }
 }
 
 /** `token_use` is not the one expected (an ID token sent where an access token belongs). */

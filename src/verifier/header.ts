@@ -3,6 +3,8 @@
  *
  * - `alg` must be in the allowlist; `none` and HMAC never are.
  * - Any `crit` is rejected: we implement no extension, so we may not ignore one (RFC 7515 §4.1.11).
+ * - Any `cty` is rejected: it announces a nested JWT (RFC 7519 §5.2), and nested tokens are never
+ *   accepted, so a token whose payload is another token cannot pass as the outer one.
  * - `jku`, `x5u`, `jwk` and `x5c` are ignored: keys come only from the configured JWKS, never from
  *   the token itself.
  * - `kid` is required, so a key is chosen by lookup, never by trial.
@@ -10,6 +12,7 @@
  */
 import type { Algorithm } from './algorithms.js'
 import { AlgorithmNotAllowedError, HeaderInvalidError } from './errors.js'
+import type { ResolvedProfile } from './profiles.js'
 
 /** The header members the verifier relies on, once checked. */
 export interface CheckedHeader {
@@ -27,7 +30,7 @@ const ACCEPTED_TYP = new Set(['jwt', 'at+jwt', 'application/jwt', 'application/a
  * Checks the header and returns its `alg` and `kid`.
  *
  * @throws {AlgorithmNotAllowedError} when `alg` is not allowed.
- * @throws {HeaderInvalidError} when `crit`, `kid` or `typ` is not acceptable.
+ * @throws {HeaderInvalidError} when `crit`, `cty`, `kid` or `typ` is not acceptable.
  */
 export function checkHeader (header: Readonly<Record<string, unknown>>, algorithms: ReadonlySet<Algorithm>): CheckedHeader {
   const { alg, kid, typ } = header
@@ -38,6 +41,9 @@ export function checkHeader (header: Readonly<Record<string, unknown>>, algorith
   if (header.crit !== undefined) {
     throw new HeaderInvalidError('crit', 'The token header marks extensions as critical ("crit"); none are supported.')
   }
+  if (header.cty !== undefined) {
+    throw new HeaderInvalidError('cty', 'The token header carries "cty"; nested tokens are not accepted.')
+  }
   if (typeof kid !== 'string' || kid.length === 0 || kid.length > MAX_KID_LENGTH) {
     throw new HeaderInvalidError('kid', 'The token header must name its signing key in "kid".')
   }
@@ -45,4 +51,26 @@ export function checkHeader (header: Readonly<Record<string, unknown>>, algorith
     throw new HeaderInvalidError('typ', 'The token header "typ" must be JWT or at+jwt.')
   }
   return { alg: alg as Algorithm, kid }
+}
+
+/**
+ * Checks the header's `typ` against the issuer's profile, once the issuer is known: `rfc9068`
+ * takes `at+jwt` only (RFC 9068 §2.1, §4), so an ID token or any other JWT is refused; a mapped
+ * profile takes the values its issuer writes. The cognito profile keeps {@link checkHeader}'s rule.
+ *
+ * @throws {HeaderInvalidError} naming `typ`.
+ * @example
+ * ```ts
+ * checkProfileTyp(header, resolveProfile('profile', 'rfc9068'))
+ * ```
+ */
+export function checkProfileTyp (header: Readonly<Record<string, unknown>>, profile: ResolvedProfile): void {
+  if (profile.typ === null) return
+  const typ = header.typ
+  // checkHeader has already refused a typ that is not a string.
+  if (!profile.typ.has(typ === undefined ? '' : (typ as string).toLowerCase())) {
+    throw new HeaderInvalidError('typ', profile.name === 'rfc9068'
+      ? 'The token header "typ" must be at+jwt (RFC 9068): this is not an access token.'
+      : `The token header "typ" is not one the ${profile.name} profile accepts for access tokens.`)
+  }
 }

@@ -9,7 +9,8 @@
  */
 export { TokenVerifier } from './verifier.js'
 export { SUPPORTED_ALGORITHMS, type Algorithm } from './algorithms.js'
-export { cognitoIssuers } from './cognito.js'
+export { cognitoIssuers, cognitoUserPools } from './cognito.js'
+export type { ProfileName, MappedProfile } from './profiles.js'
 export { DEFAULTS, type IssuerOptions, type VerifierOptions, type ResolvedOptions, type ResolvedIssuer, type TokenUse } from './options.js'
 export { compileRequirements, checkRequirements, type Requirements, type CompiledRequirements } from './requirements.js'
 export type { ClaimRequirements, ClaimValue, CompiledClaim } from './claim-requirements.js'

@@ -1,7 +1,9 @@
 /**
  * Which keys of a JWKS we keep (RFC 7517 §4). Anything doubtful is dropped, not trusted: a key
- * meant for encryption, an unknown key type, a private key, or an RSA modulus under 2048 bits
- * (RFC 8725 §3.5; NIST SP 800-131A).
+ * meant for encryption, an unknown key type, a private key, an RSA modulus under 2048 bits
+ * (RFC 8725 §3.5; NIST SP 800-131A), or one over the maximum (default 4096 bits): verification
+ * cost grows with the modulus, and a 16384-bit key costs about 20 ms per token, a lever for
+ * denial of service.
  */
 import { base64url } from 'jose'
 
@@ -18,6 +20,8 @@ export interface Jwk {
 }
 
 const MIN_RSA_BITS = 2048
+/** The largest RSA modulus kept by default, in bits. */
+export const DEFAULT_MAX_RSA_BITS = 4096
 const PRIVATE_MEMBERS = ['d', 'p', 'q', 'dp', 'dq', 'qi', 'oth', 'k'] as const
 const CURVES: Record<string, readonly string[]> = { EC: ['P-256', 'P-384', 'P-521'], OKP: ['Ed25519'] }
 
@@ -35,8 +39,14 @@ function rsaModulusBits (n: string): number {
 
 /**
  * Returns the key as a {@link Jwk} when it may be used to verify signatures, or `undefined`.
+ *
+ * @param maxRsaBits - the largest RSA modulus kept, in bits.
+ * @example
+ * ```ts
+ * const jwk = acceptJwk(JSON.parse(text).keys[0], 4096) // undefined when the key must not be trusted
+ * ```
  */
-export function acceptJwk (raw: unknown): Jwk | undefined {
+export function acceptJwk (raw: unknown, maxRsaBits = DEFAULT_MAX_RSA_BITS): Jwk | undefined {
   if (typeof raw !== 'object' || raw === null || Array.isArray(raw)) return undefined
   const k = raw as Record<string, unknown>
   if (!isNonEmptyString(k.kid)) return undefined
@@ -48,7 +58,10 @@ export function acceptJwk (raw: unknown): Jwk | undefined {
     switch (k.kty) {
       case 'RSA':
         if (!isNonEmptyString(k.n) || !isNonEmptyString(k.e)) return undefined
-        if (rsaModulusBits(k.n) < MIN_RSA_BITS) return undefined
+        {
+          const bits = rsaModulusBits(k.n)
+          if (bits < MIN_RSA_BITS || bits > maxRsaBits) return undefined
+        }
         return { kty: 'RSA', kid: k.kid, alg: k.alg as string | undefined, n: k.n, e: k.e }
       case 'EC':
       case 'OKP':

@@ -38,12 +38,16 @@ interface KeySet {
 export interface RemoteKeySetOptions {
   readonly timeoutMs: number
   readonly maxBytes: number
+  /** The largest RSA modulus kept, in bits. Default 4096. */
+  readonly maxRsaBits?: number
   readonly cooldownMs: number
   readonly maxAgeMs: number
   readonly staleIfErrorMs: number
   readonly clock: () => number
   /** How long before max age a request starts a background refresh. Default: a tenth of `maxAgeMs`. */
   readonly refreshAheadMs?: number
+  /** Where to download from, asked at each download (discovery); default: the set's `uri`. */
+  readonly resolveUri?: () => Promise<string>
 }
 
 const FIRST_BACKOFF_MS = 1000
@@ -163,7 +167,8 @@ export class RemoteKeySet {
     this.fetchCount++
     let jwks: Jwk[]
     try {
-      jwks = await fetchJwks(this.uri, this.options.timeoutMs, this.options.maxBytes)
+      const uri = this.options.resolveUri === undefined ? this.uri : await this.options.resolveUri()
+      jwks = await fetchJwks(uri, this.options.timeoutMs, this.options.maxBytes, this.options.maxRsaBits)
     } catch (err) {
       this.#failures++
       this.#lastError = (err as JwksFetchError).message

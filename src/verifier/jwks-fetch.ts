@@ -9,10 +9,23 @@
  */
 import secureJson from 'secure-json-parse'
 import { Agent, type Dispatcher } from 'undici'
-import { acceptJwk, type Jwk } from './jwk.js'
+import { acceptJwk, DEFAULT_MAX_RSA_BITS, type Jwk } from './jwk.js'
 
-/** Why a JWKS download failed. Internal: callers see {@link JwksUnavailableError}. */
-export class JwksFetchError extends Error {}
+/** Why a JWKS (or metadata) download failed. Internal: callers see {@link JwksUnavailableError}. */
+export class JwksFetchError extends Error {
+  /** The HTTP status, when the endpoint answered with one other than 200. */
+  constructor (message: string, readonly status?: number) { super(message) }
+}
+
+/** What is being downloaded: its `accept` header and its name in messages. */
+export interface DocumentKind {
+  readonly accept: string
+  readonly name: string
+}
+
+const JWKS: DocumentKind = { accept: 'application/jwk-set+json, application/json', name: 'the JWKS endpoint' }
+
+const utf8 = new TextDecoder('utf-8', { fatal: true })
 
 /** The most keys kept from one JWKS; real issuers publish a handful. */
 const MAX_KEYS = 100
@@ -34,20 +47,25 @@ async function readCapped (response: Response, maxBytes: number): Promise<string
     if (total > maxBytes) throw new JwksFetchError(`the response exceeds the ${maxBytes}-byte cap`)
     chunks.push(chunk)
   }
-  return Buffer.concat(chunks).toString('utf8')
+  try {
+    return utf8.decode(Buffer.concat(chunks))
+  } catch {
+    // Buffer's decoder would turn bad bytes into U+FFFD in silence, changing a kid or a modulus.
+    throw new JwksFetchError('the response is not valid UTF-8')
+  }
 }
 
-async function download (uri: string, signal: AbortSignal, maxBytes: number, dispatcher?: Dispatcher): Promise<string> {
+async function download (uri: string, kind: DocumentKind, signal: AbortSignal, maxBytes: number, dispatcher?: Dispatcher): Promise<string> {
   const response = await fetch(uri, {
     method: 'GET',
     redirect: 'manual',
-    headers: { accept: 'application/jwk-set+json, application/json' },
+    headers: { accept: kind.accept },
     signal,
     ...(dispatcher === undefined ? {} : { dispatcher })
   } as RequestInit)
   if (response.status !== 200) {
     await response.body?.cancel()
-    throw new JwksFetchError(`the JWKS endpoint answered HTTP ${response.status}${response.status >= 300 && response.status < 400 ? ' (redirects are not followed)' : ''}`)
+    throw new JwksFetchError(`${kind.name} answered HTTP ${response.status}${response.status >= 300 && response.status < 400 ? ' (redirects are not followed)' : ''}`, response.status)
   }
   return await readCapped(response, maxBytes)
 }
@@ -57,45 +75,60 @@ function isTransient (err: unknown): boolean {
   return typeof code === 'string' && TRANSIENT_CODES.has(code)
 }
 
-function fetchError (err: unknown, timeoutMs: number): JwksFetchError {
+function fetchError (err: unknown, timeoutMs: number, kind: DocumentKind): JwksFetchError {
   if (err instanceof JwksFetchError) return err
-  return new JwksFetchError((err as Error).name === 'TimeoutError' ? `no answer within ${timeoutMs} ms` : 'the JWKS endpoint could not be reached')
+  return new JwksFetchError((err as Error).name === 'TimeoutError' ? `no answer within ${timeoutMs} ms` : `${kind.name} could not be reached`)
 }
 
-async function downloadWithRetry (uri: string, timeoutMs: number, maxBytes: number): Promise<string> {
+async function downloadWithRetry (uri: string, kind: DocumentKind, timeoutMs: number, maxBytes: number): Promise<string> {
   // One deadline for both attempts: the timeout stays the most a download can take.
   const signal = AbortSignal.timeout(timeoutMs)
   try {
-    return await download(uri, signal, maxBytes)
+    return await download(uri, kind, signal, maxBytes)
   } catch (err) {
-    if (!isTransient(err)) throw fetchError(err, timeoutMs)
+    if (!isTransient(err)) throw fetchError(err, timeoutMs, kind)
   }
   // A pool of its own holds no socket yet, so the retry opens a new connection.
   const fresh = new Agent({ connections: 1 })
-  return await download(uri, signal, maxBytes, fresh)
-    .catch((err: unknown) => { throw fetchError(err, timeoutMs) })
+  return await download(uri, kind, signal, maxBytes, fresh)
+    .catch((err: unknown) => { throw fetchError(err, timeoutMs, kind) })
     .finally(() => { void fresh.destroy() })
+}
+
+/**
+ * Downloads a JSON document under the JWKS rules (timeout, size cap, no redirects, UTF-8 only,
+ * one retry on a reset connection) and parses it, prototype-polluting members removed. Shared
+ * by the JWKS and the issuer metadata (discovery) downloads.
+ *
+ * @throws {JwksFetchError} on any failure, the body not being JSON included.
+ * @example
+ * ```ts
+ * const doc = await fetchJsonDocument(url, { accept: 'application/json', name: 'the metadata endpoint' }, 5000, 524288)
+ * ```
+ */
+export async function fetchJsonDocument (uri: string, kind: DocumentKind, timeoutMs: number, maxBytes: number): Promise<unknown> {
+  const text = await downloadWithRetry(uri, kind, timeoutMs, maxBytes)
+  try {
+    return secureJson.parse(text, undefined, { protoAction: 'remove', constructorAction: 'remove' })
+  } catch {
+    throw new JwksFetchError('the response is not JSON')
+  }
 }
 
 /**
  * Downloads a JWKS and returns the keys that may verify signatures.
  *
  * @throws {JwksFetchError} on a network error (after one retry if it was a reset or refused
- * connection), timeout, non-200 status, redirect, oversize body, or a body that is not a JWKS.
+ * connection), timeout, non-200 status, redirect, oversize body, or a body that is not a
+ * UTF-8 JWKS.
  */
-export async function fetchJwks (uri: string, timeoutMs: number, maxBytes: number): Promise<Jwk[]> {
-  const text = await downloadWithRetry(uri, timeoutMs, maxBytes)
-  let body: unknown
-  try {
-    body = secureJson.parse(text, undefined, { protoAction: 'remove', constructorAction: 'remove' })
-  } catch {
-    throw new JwksFetchError('the response is not JSON')
-  }
+export async function fetchJwks (uri: string, timeoutMs: number, maxBytes: number, maxRsaBits = DEFAULT_MAX_RSA_BITS): Promise<Jwk[]> {
+  const body = await fetchJsonDocument(uri, JWKS, timeoutMs, maxBytes)
   const keys = (body as { keys?: unknown } | null)?.keys
   if (!Array.isArray(keys)) throw new JwksFetchError('the response has no "keys" array')
   const accepted: Jwk[] = []
   for (const raw of keys) {
-    const jwk = acceptJwk(raw)
+    const jwk = acceptJwk(raw, maxRsaBits)
     if (jwk !== undefined) accepted.push(jwk)
     if (accepted.length === MAX_KEYS) break
   }

@@ -5,40 +5,69 @@
 import { isSupportedAlgorithm, SUPPORTED_ALGORITHMS, type Algorithm } from './algorithms.js'
 import { cognitoIssuers, isUserPoolId } from './cognito.js'
 import { OptionError } from './errors.js'
+import { COGNITO_PROFILE, resolveProfile, type MappedProfile, type ProfileName, type ResolvedProfile } from './profiles.js'
 
 /** Which kind of Cognito token a route takes: `token_use` is `access` or `id`. */
 export type TokenUse = 'access' | 'id'
 
-/** One trusted issuer and what its tokens must carry. Members left out take the top-level value. */
+/**
+ * One trusted issuer and what its tokens must carry. Members left out (or `undefined`) take the
+ * top-level value.
+ */
 export interface IssuerOptions {
   /** The exact `iss` value, for example `https://cognito-idp.eu-west-1.amazonaws.com/eu-west-1_AbC123`. */
   issuer: string
-  /** Where this issuer's keys are. Default: `<issuer>/.well-known/jwks.json`. Must be https, except on loopback. */
+  /**
+   * Where this issuer's keys are. Default: `<issuer>/.well-known/jwks.json` under the cognito
+   * profile; under every other, the `jwks_uri` of the issuer's discovery document. Must be
+   * https, except on loopback.
+   */
   jwksUri?: string
+  /** The shape of this issuer's access tokens: `'cognito'` (default), `'rfc9068'`, a preset, or a {@link MappedProfile}. */
+  profile?: ProfileName | MappedProfile
   /** Allowed app client ids (`client_id` on access tokens, `aud` on ID tokens); `null` to accept any client. */
   clientId?: string | readonly string[] | null
-  /** The required `token_use`; `null` to accept both access and ID tokens. */
+  /** The required `token_use` (cognito profile only); `null` to accept both access and ID tokens. */
   tokenUse?: TokenUse | null
-  /** RFC 9068 audiences: when set, `aud` must contain one of them. */
+  /** Audiences: when set, `aud` must contain one of them. Required by every profile but cognito. */
   audience?: string | readonly string[] | null
 }
 
-/** Everything the verifier can be told. Only an issuer (or `userPoolId`) and `clientId` are required. */
+/**
+ * Everything the verifier can be told. Only an issuer (or `userPoolId`) is required, with
+ * `clientId` under the cognito profile and `audience` under every other. An option passed as
+ * `undefined` is the same as one left out.
+ */
 export interface VerifierOptions {
-  /** The trusted issuer(s): a URL string, an {@link IssuerOptions}, or a list of both. */
-  issuer?: string | IssuerOptions | ReadonlyArray<string | IssuerOptions>
+  /** The trusted issuer: a URL string or an {@link IssuerOptions}. For several, use `issuers`. */
+  issuer?: string | IssuerOptions
+  /** Several trusted issuers: URL strings, {@link IssuerOptions}, or both. */
+  issuers?: ReadonlyArray<string | IssuerOptions>
+  /**
+   * The shape of access tokens, for every issuer that does not set its own: `'cognito'` (the
+   * default), `'rfc9068'`, a preset (`'auth0'`, `'okta'`, `'keycloak'`, `'entra'`) or a
+   * {@link MappedProfile}. See the README's "Other issuers".
+   */
+  profile?: ProfileName | MappedProfile
   /** Cognito shorthand: trust both issuer URLs of these user pool(s). */
   userPoolId?: string | readonly string[]
-  /** Where the keys are, when there is exactly one issuer. Default: `<issuer>/.well-known/jwks.json`. */
+  /**
+   * Where the keys are, when there is exactly one issuer. Default: `<issuer>/.well-known/jwks.json`
+   * under the cognito profile, discovery under every other.
+   */
   jwksUri?: string
   /**
-   * Allowed app client ids, for every issuer that does not set its own. Required: pass `null`
-   * explicitly to accept tokens from any client of the issuer.
+   * Allowed app client ids, for every issuer that does not set its own. Required under the
+   * cognito profile: pass `null` explicitly to accept tokens from any client of the issuer. Under
+   * the other profiles, which check `audience`, it defaults to any client.
    */
   clientId?: string | readonly string[] | null
-  /** The required `token_use`. Default `'access'`. `null` accepts both access and ID tokens. */
+  /** The required `token_use` (cognito profile). Default `'access'`. `null` accepts both access and ID tokens. */
   tokenUse?: TokenUse | null
-  /** RFC 9068 audiences: when set, `aud` must contain one of them. Default: not checked. */
+  /**
+   * Audiences: when set, `aud` must contain one of them. Required by every profile but cognito,
+   * where it defaults to not checked.
+   */
   audience?: string | readonly string[] | null
   /** Accepted `alg` values. Default `['RS256']`, which is what Cognito signs with. */
   algorithms?: readonly Algorithm[]
@@ -67,6 +96,11 @@ export interface VerifierOptions {
   jwksStaleIfErrorMs?: number
   /** Largest accepted JWKS response, in bytes. Default 524288 (512 KiB). */
   jwksMaxBytes?: number
+  /**
+   * Largest RSA modulus kept from a JWKS, in bits; larger keys are ignored, like keys under 2048
+   * bits. Default 4096; at least 2048, at most 16384. Verification cost grows with the modulus.
+   */
+  maxRsaKeyBits?: number
   /** How many verified tokens are remembered. Default 10000; 0 turns the cache off. */
   tokenCacheMaxEntries?: number
   /** Most heap the verified-token cache may hold, in bytes (estimated per token). Default 4194304 (4 MiB); 0 turns the cache off. */
@@ -77,6 +111,33 @@ export interface VerifierOptions {
    * single-core host.
    */
   verifyOnThreadpool?: boolean
+  /**
+   * Trust decided at run time: called with the `iss` of a token no configured issuer matches, it
+   * returns that issuer's configuration (a URL string or an {@link IssuerOptions} whose `issuer`
+   * is `iss` exactly), or `undefined` to refuse it. Members left out take the top-level values.
+   * Synchronous, and called before any network: an untrusted `iss` causes no fetch. The key sets
+   * of issuers trusted this way live in an LRU of `issuerCacheMaxEntries`. For Cognito pools,
+   * see {@link cognitoUserPools}.
+   *
+   * @example
+   * ```ts
+   * trustIssuer: (iss) => tenants.has(iss) ? { issuer: iss, profile: 'rfc9068' } : undefined
+   * ```
+   */
+  trustIssuer?: (iss: string) => string | IssuerOptions | undefined | null
+  /** How many issuers trusted by `trustIssuer` keep their keys cached (LRU). Default 1000; at least 1. */
+  issuerCacheMaxEntries?: number
+  /**
+   * Host names (no scheme, no port) whose issuer, JWKS and discovery URLs may use plain http,
+   * such as `['cognito-local']` for cognito-local in docker-compose. Keys fetched over plain
+   * http can be swapped by anyone on the network path, so every token could be forged: use it
+   * on a private network for local runs only. A warning is logged at start-up. Default: none;
+   * loopback hosts (127.0.0.1, localhost, [::1]) need no entry.
+   *
+   * @deprecated Not deprecated: marked so that editors strike it through and it stands out
+   * wherever it is set.
+   */
+  allowInsecureHttpHosts?: readonly string[]
   /** The current time in milliseconds since the epoch. Default `Date.now`. For tests. */
   clock?: () => number
 }
@@ -84,7 +145,9 @@ export interface VerifierOptions {
 /** An issuer after defaults are applied. */
 export interface ResolvedIssuer {
   readonly issuer: string
-  readonly jwksUri: string
+  /** Where the keys are; `null` when they are found by discovery (see discovery.ts). */
+  readonly jwksUri: string | null
+  readonly profile: ResolvedProfile
   readonly clientIds: ReadonlySet<string> | null
   readonly tokenUse: TokenUse | null
   readonly audiences: ReadonlySet<string> | null
@@ -102,9 +165,20 @@ export interface ResolvedOptions {
   readonly jwksMaxAgeMs: number
   readonly jwksStaleIfErrorMs: number
   readonly jwksMaxBytes: number
+  readonly maxRsaKeyBits: number
   readonly tokenCacheMaxEntries: number
   readonly tokenCacheMaxBytes: number
   readonly verifyOnThreadpool: boolean
+  readonly insecureHttpHosts: ReadonlySet<string>
+  /**
+   * `trustIssuer`, its answer checked and resolved with the top-level defaults: the issuer, or
+   * `undefined` when not trusted. Throws an {@link OptionError} when the answer is not a valid
+   * configuration for exactly that `iss`.
+   */
+  readonly trustIssuer: ((iss: string) => ResolvedIssuer | undefined) | undefined
+  readonly issuerCacheMaxEntries: number
+  /** What the options allow that weakens verification, one sentence each, for the start-up log. */
+  readonly warnings: readonly string[]
   readonly clock: () => number
 }
 
@@ -120,24 +194,32 @@ export const DEFAULTS = Object.freeze({
   jwksMaxAgeMs: 600_000,
   jwksStaleIfErrorMs: 900_000,
   jwksMaxBytes: 524_288,
+  maxRsaKeyBits: 4096,
   tokenCacheMaxEntries: 10_000,
   tokenCacheMaxBytes: 4_194_304,
+  issuerCacheMaxEntries: 1000,
   verifyOnThreadpool: true
 })
 
 const VERIFIER_KEYS = new Set([
-  'issuer', 'userPoolId', 'jwksUri', 'clientId', 'tokenUse', 'audience', 'algorithms',
+  'issuer', 'issuers', 'profile', 'userPoolId', 'jwksUri', 'clientId', 'tokenUse', 'audience', 'algorithms',
   'clockToleranceSeconds', 'maxTokenLifetimeSeconds', 'maxTokenBytes', 'jwksTimeoutMs',
-  'jwksCooldownMs', 'jwksMaxAgeMs', 'jwksStaleIfErrorMs', 'jwksMaxBytes', 'tokenCacheMaxEntries', 'clock',
-  'tokenCacheMaxBytes', 'verifyOnThreadpool'
+  'jwksCooldownMs', 'jwksMaxAgeMs', 'jwksStaleIfErrorMs', 'jwksMaxBytes', 'maxRsaKeyBits', 'tokenCacheMaxEntries', 'clock',
+  'tokenCacheMaxBytes', 'verifyOnThreadpool', 'allowInsecureHttpHosts', 'trustIssuer', 'issuerCacheMaxEntries'
 ])
-const ISSUER_KEYS = new Set(['issuer', 'jwksUri', 'clientId', 'tokenUse', 'audience'])
+const ISSUER_KEYS = new Set(['issuer', 'jwksUri', 'profile', 'clientId', 'tokenUse', 'audience'])
 
 const LOOPBACK_HOSTS = new Set(['127.0.0.1', 'localhost', '[::1]'])
+const NO_HOSTS: ReadonlySet<string> = new Set()
+// A host name as URL parsing leaves it: lower case, no port, no scheme, no path.
+const HOST_NAME = /^[a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?(\.[a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?)*$/
 
-/** Whether a URL may be fetched for keys: https, or plain http on a loopback host only. */
-export function isTrustedKeyUrl (url: URL): boolean {
-  return url.protocol === 'https:' || (url.protocol === 'http:' && LOOPBACK_HOSTS.has(url.hostname))
+/**
+ * Whether a URL may be fetched for keys: https, or plain http on a loopback host, or on a host
+ * named in `insecureHttpHosts` (the `allowInsecureHttpHosts` option).
+ */
+export function isTrustedKeyUrl (url: URL, insecureHttpHosts: ReadonlySet<string> = NO_HOSTS): boolean {
+  return url.protocol === 'https:' || (url.protocol === 'http:' && (LOOPBACK_HOSTS.has(url.hostname) || insecureHttpHosts.has(url.hostname)))
 }
 
 function integer (name: string, value: unknown, fallback: number, min: number, max: number): number {
@@ -189,7 +271,7 @@ function tokenUse (name: string, value: unknown): TokenUse | null {
   throw new OptionError(name, `must be 'access', 'id' or null (got ${describe(value)})`)
 }
 
-function keyUrl (name: string, value: unknown): string {
+function keyUrl (name: string, value: unknown, insecureHttpHosts: ReadonlySet<string>): string {
   // URL parsing drops leading and trailing spaces in silence; a URL pasted with one is refused.
   if (typeof value === 'string' && /\s/.test(value)) {
     throw new OptionError(name, `must not contain whitespace (got ${quote(value)}); did you mean ${quote(value.trim())}?`)
@@ -200,8 +282,8 @@ function keyUrl (name: string, value: unknown): string {
   } catch {
     throw new OptionError(name, `must be an absolute URL (got ${describe(value)})`)
   }
-  if (typeof value !== 'string' || !isTrustedKeyUrl(url)) {
-    throw new OptionError(name, `must be an https URL; plain http is allowed only on loopback (got ${describe(value)})`)
+  if (typeof value !== 'string' || !isTrustedKeyUrl(url, insecureHttpHosts)) {
+    throw new OptionError(name, `must be an https URL; plain http is allowed only on loopback, or on a host listed in allowInsecureHttpHosts (got ${describe(value)})`)
   }
   if (url.username !== '' || url.password !== '' || url.hash !== '') {
     throw new OptionError(name, 'must not carry credentials or a fragment')
@@ -214,11 +296,11 @@ function keyUrl (name: string, value: unknown): string {
  * plain URL written the way its tokens write it: no query, no fragment, no `/.well-known/` path,
  * and equal to its own serialisation (a trailing slash after a bare origin aside).
  */
-function issuerUrl (name: string, value: unknown): URL {
+function issuerUrl (name: string, value: unknown, insecureHttpHosts: ReadonlySet<string>): URL {
   if (typeof value !== 'string' || value.length === 0) {
     throw new OptionError(name, `must be a non-empty string (got ${describe(value)})`)
   }
-  keyUrl(name, value)
+  keyUrl(name, value, insecureHttpHosts)
   const url = new URL(value)
   const plain = `${url.origin}${url.pathname}`
   if (value.includes('?')) throw new OptionError(name, `must not carry a query string (got ${quote(value)}); an issuer is a plain URL such as ${quote(plain)}`)
@@ -236,6 +318,14 @@ function issuerUrl (name: string, value: unknown): URL {
   return url
 }
 
+function hostList (name: string, value: unknown): ReadonlySet<string> {
+  if (value === undefined) return NO_HOSTS
+  if (!Array.isArray(value) || value.length === 0 || !value.every((h) => typeof h === 'string' && HOST_NAME.test(h))) {
+    throw new OptionError(name, `must be a non-empty array of lower-case host names without scheme or port, such as ["cognito-local"] (got ${describe(value)})`)
+  }
+  return new Set(value as string[])
+}
+
 /** `<issuer>/.well-known/jwks.json`, built on the parsed URL rather than by joining strings. */
 function defaultJwksUri (issuer: URL): URL {
   const jwks = new URL(issuer.href)
@@ -243,9 +333,10 @@ function defaultJwksUri (issuer: URL): URL {
   return jwks
 }
 
+/** Refuses unknown names; a name whose value is `undefined` counts as left out, known or not. */
 function rejectUnknownKeys (name: string, value: object, known: ReadonlySet<string>): void {
-  for (const key of Object.keys(value)) {
-    if (!known.has(key)) throw new OptionError(name === '' ? key : `${name}.${key}`, 'is not a known option')
+  for (const [key, member] of Object.entries(value)) {
+    if (!known.has(key) && member !== undefined) throw new OptionError(name === '' ? key : `${name}.${key}`, 'is not a known option')
   }
 }
 
@@ -253,7 +344,8 @@ interface IssuerDefaults {
   clientId: unknown
   tokenUse: unknown
   audience: unknown
-  hasClientId: boolean
+  profile: unknown
+  insecureHttpHosts: ReadonlySet<string>
 }
 
 function resolveIssuer (name: string, entry: string | IssuerOptions, defaults: IssuerDefaults, jwksUri: unknown): ResolvedIssuer {
@@ -263,22 +355,61 @@ function resolveIssuer (name: string, entry: string | IssuerOptions, defaults: I
   }
   rejectUnknownKeys(name, opts, ISSUER_KEYS)
   const issuerName = typeof entry === 'string' ? name : `${name}.issuer`
-  const issuerParsed = issuerUrl(issuerName, opts.issuer)
-  const issuer = opts.issuer as string
+  const issuerParsed = issuerUrl(issuerName, opts.issuer, defaults.insecureHttpHosts)
+  const issuer = opts.issuer
+  const profile = opts.profile === undefined
+    ? (defaults.profile === undefined ? COGNITO_PROFILE : resolveProfile('profile', defaults.profile))
+    : resolveProfile(`${name}.profile`, opts.profile)
+  const cognito = profile === COGNITO_PROFILE
   const ownJwks = opts.jwksUri ?? jwksUri
+  // Cognito (and what imitates it) publishes at a known URL; any other issuer says where in its
+  // metadata, and guessing a path there would only fail later.
   const jwks = ownJwks === undefined
-    ? defaultJwksUri(issuerParsed).href
-    : keyUrl(opts.jwksUri === undefined ? 'jwksUri' : `${name}.jwksUri`, ownJwks)
-  const hasOwnClientId = 'clientId' in opts
-  if (!hasOwnClientId && !defaults.hasClientId) {
+    ? (cognito ? defaultJwksUri(issuerParsed).href : null)
+    : keyUrl(opts.jwksUri === undefined ? 'jwksUri' : `${name}.jwksUri`, ownJwks, defaults.insecureHttpHosts)
+  const hasOwnClientId = opts.clientId !== undefined
+  if (cognito && !hasOwnClientId && defaults.clientId === undefined) {
     throw new OptionError('clientId', 'is required: list the app client ids whose tokens are accepted, or pass null to accept any client of the issuer')
   }
+  if (!cognito && opts.tokenUse !== undefined) {
+    throw new OptionError(`${name}.tokenUse`, `applies to the cognito profile only; the ${profile.name} profile accepts access tokens only`)
+  }
+  const audiences = opts.audience !== undefined ? stringSet(`${name}.audience`, opts.audience, 'around') : (defaults.audience === undefined ? null : stringSet('audience', defaults.audience, 'around'))
+  if (!cognito && audiences === null) {
+    throw new OptionError(opts.audience === undefined ? 'audience' : `${name}.audience`, `is required with the ${profile.name} profile: it is what tells an access token for this API from an ID token, whose "aud" is a client id`)
+  }
+  const clientIds = hasOwnClientId ? opts.clientId : defaults.clientId
   return {
     issuer,
     jwksUri: jwks,
-    clientIds: hasOwnClientId ? stringSet(`${name}.clientId`, opts.clientId, 'anywhere') : stringSet('clientId', defaults.clientId, 'anywhere'),
-    tokenUse: opts.tokenUse !== undefined ? tokenUse(`${name}.tokenUse`, opts.tokenUse) : tokenUse('tokenUse', defaults.tokenUse),
-    audiences: opts.audience !== undefined ? stringSet(`${name}.audience`, opts.audience, 'around') : (defaults.audience === undefined ? null : stringSet('audience', defaults.audience, 'around'))
+    profile,
+    clientIds: clientIds === undefined ? null : stringSet(hasOwnClientId ? `${name}.clientId` : 'clientId', clientIds, 'anywhere'),
+    tokenUse: cognito ? (opts.tokenUse !== undefined ? tokenUse(`${name}.tokenUse`, opts.tokenUse) : tokenUse('tokenUse', defaults.tokenUse)) : 'access',
+    audiences
+  }
+}
+
+/**
+ * Wraps `trustIssuer` so that its answers are checked like configured issuers. The top-level
+ * defaults must already make a complete issuer, so that a bare URL answer works: checked now,
+ * at construction, rather than on the first token.
+ */
+function dynamicTrust (trust: (iss: string) => string | IssuerOptions | undefined | null, defaults: IssuerDefaults): (iss: string) => ResolvedIssuer | undefined {
+  const profile = defaults.profile === undefined ? COGNITO_PROFILE : resolveProfile('profile', defaults.profile)
+  if (profile === COGNITO_PROFILE && defaults.clientId === undefined) {
+    throw new OptionError('clientId', 'is required with trustIssuer under the cognito profile, for the issuers it trusts: list the app client ids, or pass null')
+  }
+  if (profile !== COGNITO_PROFILE && defaults.audience === undefined) {
+    throw new OptionError('audience', `is required with trustIssuer under the ${profile.name} profile, for the issuers it trusts`)
+  }
+  return (iss) => {
+    const entry = trust(iss)
+    if (entry === undefined || entry === null) return undefined
+    const resolved = resolveIssuer('trustIssuer()', entry, defaults, undefined)
+    if (resolved.issuer !== iss) {
+      throw new OptionError('trustIssuer()', `returned the issuer ${quote(resolved.issuer)} for a token whose iss is ${quote(iss)}; it must return that iss exactly`)
+    }
+    return resolved
   }
 }
 
@@ -296,12 +427,13 @@ export function resolveOptions (options: VerifierOptions): ResolvedOptions {
 
   const entries: Array<{ name: string, entry: string | IssuerOptions }> = []
   if (options.issuer !== undefined) {
-    if (Array.isArray(options.issuer)) {
-      if (options.issuer.length === 0) throw new OptionError('issuer', 'must not be an empty array')
-      options.issuer.forEach((entry, i) => entries.push({ name: `issuer[${i}]`, entry }))
-    } else {
-      entries.push({ name: 'issuer', entry: options.issuer as string | IssuerOptions })
-    }
+    if (Array.isArray(options.issuer)) throw new OptionError('issuer', 'takes one issuer; list several under "issuers"')
+    entries.push({ name: 'issuer', entry: options.issuer })
+  }
+  if (options.issuers !== undefined) {
+    if (!Array.isArray(options.issuers)) throw new OptionError('issuers', `must be an array of issuers; for one, use "issuer" (got ${describe(options.issuers)})`)
+    if (options.issuers.length === 0) throw new OptionError('issuers', 'must not be an empty array')
+    options.issuers.forEach((entry, i) => entries.push({ name: `issuers[${i}]`, entry }))
   }
   if (options.userPoolId !== undefined) {
     const pools = Array.isArray(options.userPoolId) ? options.userPoolId : [options.userPoolId]
@@ -311,23 +443,29 @@ export function resolveOptions (options: VerifierOptions): ResolvedOptions {
       for (const issuer of cognitoIssuers(pool)) entries.push({ name: 'userPoolId', entry: issuer })
     }
   }
-  if (entries.length === 0) throw new OptionError('issuer', 'is required (or userPoolId): name the issuer whose tokens are trusted')
+  if (options.trustIssuer !== undefined && typeof options.trustIssuer !== 'function') {
+    throw new OptionError('trustIssuer', `must be a function from a token's iss to an issuer configuration or undefined (got ${describe(options.trustIssuer)})`)
+  }
+  if (entries.length === 0 && options.trustIssuer === undefined) throw new OptionError('issuer', 'is required (or issuers, userPoolId or trustIssuer): name the issuer whose tokens are trusted')
   if (options.jwksUri !== undefined && entries.length > 1) {
     throw new OptionError('jwksUri', 'applies to a single issuer; with several, give each issuer its own jwksUri')
   }
   // Checked even when the issuer names its own jwksUri, so a wrong value never passes unnoticed.
-  if (options.jwksUri !== undefined) keyUrl('jwksUri', options.jwksUri)
+  const insecureHttpHosts = hostList('allowInsecureHttpHosts', options.allowInsecureHttpHosts)
+  if (options.jwksUri !== undefined) keyUrl('jwksUri', options.jwksUri, insecureHttpHosts)
 
   const defaults: IssuerDefaults = {
+    insecureHttpHosts,
     clientId: options.clientId,
     tokenUse: options.tokenUse === undefined ? DEFAULTS.tokenUse : options.tokenUse,
     audience: options.audience,
-    hasClientId: 'clientId' in options && options.clientId !== undefined
+    profile: options.profile
   }
-  if (defaults.hasClientId) stringSet('clientId', options.clientId, 'anywhere')
+  if (options.clientId !== undefined) stringSet('clientId', options.clientId, 'anywhere')
   tokenUse('tokenUse', defaults.tokenUse)
   if (options.audience !== undefined) stringSet('audience', options.audience, 'around')
 
+  const trustIssuer = options.trustIssuer === undefined ? undefined : dynamicTrust(options.trustIssuer, defaults)
   const issuers = new Map<string, ResolvedIssuer>()
   for (const { name, entry } of entries) {
     const resolved = resolveIssuer(name, entry, defaults, options.jwksUri)
@@ -354,9 +492,16 @@ export function resolveOptions (options: VerifierOptions): ResolvedOptions {
     jwksMaxAgeMs: integer('jwksMaxAgeMs', options.jwksMaxAgeMs, DEFAULTS.jwksMaxAgeMs, 10_000, 86_400_000),
     jwksStaleIfErrorMs: integer('jwksStaleIfErrorMs', options.jwksStaleIfErrorMs, DEFAULTS.jwksStaleIfErrorMs, 0, 86_400_000),
     jwksMaxBytes: integer('jwksMaxBytes', options.jwksMaxBytes, DEFAULTS.jwksMaxBytes, 1024, 16_777_216),
+    maxRsaKeyBits: integer('maxRsaKeyBits', options.maxRsaKeyBits, DEFAULTS.maxRsaKeyBits, 2048, 16_384),
     tokenCacheMaxEntries: integer('tokenCacheMaxEntries', options.tokenCacheMaxEntries, DEFAULTS.tokenCacheMaxEntries, 0, 10_000_000),
     tokenCacheMaxBytes: integer('tokenCacheMaxBytes', options.tokenCacheMaxBytes, DEFAULTS.tokenCacheMaxBytes, 0, 4_294_967_296),
     verifyOnThreadpool: flag('verifyOnThreadpool', options.verifyOnThreadpool, DEFAULTS.verifyOnThreadpool),
+    insecureHttpHosts,
+    trustIssuer,
+    issuerCacheMaxEntries: integer('issuerCacheMaxEntries', options.issuerCacheMaxEntries, DEFAULTS.issuerCacheMaxEntries, 1, 1_000_000),
+    warnings: insecureHttpHosts.size === 0
+      ? []
+      : [`allowInsecureHttpHosts: signing keys may be fetched over plain http from ${[...insecureHttpHosts].join(', ')}; anyone on that network path can forge every token. Use it for local runs only.`],
     clock: options.clock ?? Date.now
   }
 }

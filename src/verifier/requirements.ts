@@ -5,6 +5,7 @@
  * Kept apart from verification on purpose (as oauth4webapi does): a valid token that lacks a
  * scope is a 403, not a 401.
  */
+import { SCOPE_TOKEN } from './claims.js'
 import { compileClaims, firstUnmetClaim, meetsAnyClaim, type ClaimRequirements, type CompiledClaim } from './claim-requirements.js'
 import type { TokenUse } from './options.js'
 import {
@@ -51,9 +52,6 @@ export interface CompiledRequirements {
   readonly any: boolean
 }
 
-// RFC 6749 §3.3: scope-token = 1*( %x21 / %x23-5B / %x5D-7E ), which also makes it safe to
-// quote in a WWW-Authenticate scope attribute.
-const SCOPE_TOKEN = /^[\x21\x23-\x5B\x5D-\x7E]+$/
 const KEYS = new Set(['scopes', 'anyScopes', 'groups', 'anyGroups', 'claims', 'anyClaims', 'tokenUse'])
 
 function list (name: string, value: unknown, pattern: RegExp | undefined): readonly string[] {
@@ -81,8 +79,8 @@ export const NO_REQUIREMENTS: CompiledRequirements = compileRequirements('requir
  */
 export function compileRequirements (name: string, input: Requirements): CompiledRequirements {
   if (typeof input !== 'object' || input === null || Array.isArray(input)) throw new OptionError(name, 'must be an object')
-  for (const key of Object.keys(input)) {
-    if (!KEYS.has(key)) throw new OptionError(`${name}.${key}`, `is not a known requirement (${[...KEYS].join(', ')})`)
+  for (const [key, value] of Object.entries(input)) {
+    if (!KEYS.has(key) && value !== undefined) throw new OptionError(`${name}.${key}`, `is not a known requirement (${[...KEYS].join(', ')})`)
   }
   const anyScopes = list(`${name}.anyScopes`, input.anyScopes, SCOPE_TOKEN)
   const anyGroups = list(`${name}.anyGroups`, input.anyGroups, undefined)

@@ -6,7 +6,7 @@ import type { Algorithm } from './algorithms.js'
 import type { TokenIdentity } from './claims.js'
 import type { TokenUse } from './options.js'
 
-/** The claims of a Cognito-style token; anything else the issuer adds is there too. */
+/** The claims of a Cognito-style or RFC 9068 token; anything else the issuer adds is there too. */
 export interface TokenClaims {
   readonly iss: string
   readonly sub: string
@@ -46,7 +46,7 @@ export interface VerifiedToken extends TokenIdentity {
   readonly claims: TokenClaims
   /** Whether the token carries `scope`. */
   hasScope: (scope: string) => boolean
-  /** Whether `cognito:groups` contains `group`. */
+  /** Whether the token's groups (`cognito:groups`, or RFC 9068's `groups`) contain `group`. */
   inGroup: (group: string) => boolean
 }
 
@@ -69,6 +69,8 @@ class FrozenVerifiedToken implements VerifiedToken {
   readonly username: string | undefined
   readonly scopes: readonly string[]
   readonly groups: readonly string[]
+  readonly roles: readonly string[]
+  readonly entitlements: readonly string[]
   readonly issuer: string
   readonly alg: Algorithm
   readonly kid: string
@@ -82,6 +84,8 @@ class FrozenVerifiedToken implements VerifiedToken {
     this.username = identity.username
     this.scopes = Object.freeze(identity.scopes.slice())
     this.groups = Object.freeze(identity.groups.slice())
+    this.roles = Object.freeze(identity.roles.slice())
+    this.entitlements = Object.freeze(identity.entitlements.slice())
     this.issuer = issuer
     this.alg = header.alg
     this.kid = header.kid

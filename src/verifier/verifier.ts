@@ -8,10 +8,11 @@
 import { algorithmFitsKey } from './algorithms.js'
 import { checkIdentityClaims, checkTimeClaims, checkTimeWindow, type TokenTimes } from './claims.js'
 import { decodeCompactJws } from './compact-jws.js'
-import { AlgorithmKeyMismatchError, IssuerMismatchError, SignatureInvalidError, TokenMalformedError } from './errors.js'
-import { checkHeader } from './header.js'
+import { AlgorithmKeyMismatchError, SignatureInvalidError, TokenMalformedError } from './errors.js'
+import { checkHeader, checkProfileTyp } from './header.js'
+import { IssuerRegistry } from './issuer-registry.js'
 import { RemoteKeySet, type KeyEntry } from './jwks-cache.js'
-import { resolveOptions, type ResolvedIssuer, type ResolvedOptions, type VerifierOptions } from './options.js'
+import { resolveOptions, type ResolvedOptions, type VerifierOptions } from './options.js'
 import { SignatureKey } from './signature.js'
 import { TokenCache } from './token-cache.js'
 import { createVerifiedToken, type VerifiedToken } from './verified-token.js'
@@ -36,32 +37,24 @@ interface CachedToken {
 export class TokenVerifier {
   /** The options after defaults were applied. */
   readonly options: ResolvedOptions
-  readonly #keySets = new Map<string, RemoteKeySet>()
+  readonly #issuers: IssuerRegistry
   readonly #cache: TokenCache<CachedToken>
 
   constructor (options: VerifierOptions) {
     this.options = resolveOptions(options)
     const o = this.options
-    for (const issuer of o.issuers.values()) {
-      if (!this.#keySets.has(issuer.jwksUri)) {
-        this.#keySets.set(issuer.jwksUri, new RemoteKeySet(issuer.jwksUri, {
-          timeoutMs: o.jwksTimeoutMs,
-          maxBytes: o.jwksMaxBytes,
-          cooldownMs: o.jwksCooldownMs,
-          maxAgeMs: o.jwksMaxAgeMs,
-          staleIfErrorMs: o.jwksStaleIfErrorMs,
-          clock: o.clock
-        }))
-      }
-    }
+    this.#issuers = new IssuerRegistry(o)
     this.#cache = new TokenCache({ maxEntries: o.tokenCacheMaxEntries, maxBytes: o.tokenCacheMaxBytes })
   }
 
   /** How many JWKS downloads were started, over all issuers. For tests and benchmarks. */
   get jwksFetchCount (): number {
-    let n = 0
-    for (const set of this.#keySets.values()) n += set.fetchCount
-    return n
+    return this.#issuers.fetchCount
+  }
+
+  /** How many issuers accepted by `trustIssuer` hold a cached key set now (`issuerCacheMaxEntries` bounds it). */
+  get trustedIssuerCount (): number {
+    return this.#issuers.dynamicCount
   }
 
   /** How many verified tokens are cached now. */
@@ -75,12 +68,13 @@ export class TokenVerifier {
   }
 
   /**
-   * Fetches every issuer's JWKS now, so the first request does not wait for it.
+   * Fetches every configured issuer's JWKS now, so the first request does not wait for it.
+   * Issuers trusted by `trustIssuer` are fetched when their first token comes.
    *
    * @throws {JwksUnavailableError} when any JWKS cannot be fetched.
    */
   async prefetch (): Promise<void> {
-    await Promise.all([...this.#keySets.values()].map((set) => set.prefetch()))
+    await Promise.all(this.#issuers.configuredKeySets.map((set) => set.prefetch()))
   }
 
   /**
@@ -121,8 +115,8 @@ export class TokenVerifier {
     // Decoded once: the signature check below reads these parts, nothing parses the token again.
     const { header, payload, signingInput, signature } = decodeCompactJws(token, o.maxTokenBytes)
     const { alg, kid } = checkHeader(header, o.algorithms)
-    const issuer = this.#issuerOf(payload)
-    const keySet = this.#keySets.get(issuer.jwksUri) as RemoteKeySet
+    const { issuer, keySet } = this.#issuers.lookup(payload.iss)
+    checkProfileTyp(header, issuer.profile)
     const candidates = (await keySet.getKeys(kid)).filter((entry) => algorithmFitsKey(alg, entry.jwk))
     if (candidates.length === 0) {
       throw new AlgorithmKeyMismatchError(`The token's algorithm ${alg} does not fit the key it names.`)
@@ -135,17 +129,6 @@ export class TokenVerifier {
     const verified = createVerifiedToken(identity, { alg, kid }, issuer.issuer, payload)
     this.#cache.set(token, { token: verified, times, keySet, key }, (times.exp + o.clockToleranceSeconds) * 1000 - now)
     return verified
-  }
-
-  #issuerOf (payload: Readonly<Record<string, unknown>>): ResolvedIssuer {
-    const iss = payload.iss
-    const issuer = typeof iss === 'string' ? this.options.issuers.get(iss) : undefined
-    if (issuer === undefined) {
-      throw new IssuerMismatchError(typeof iss === 'string'
-        ? 'The token was issued by an issuer this resource does not trust.'
-        : 'The token has no "iss" claim; it is required.')
-    }
-    return issuer
   }
 }
 

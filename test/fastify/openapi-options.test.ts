@@ -74,3 +74,7 @@ t.test('is checked when the plugin is registered, beside a shared verifier too',
   await shared.register(fastifyResourceServer, { verifier, openapi: { cognitoDomain: 'https://auth.example.com' } })
   t.equal(shared.openapiSecuritySchemes.oauth2?.flows.clientCredentials.tokenUrl, 'https://auth.example.com/oauth2/token')
 })
+
+t.test('takes an unknown member passed as undefined as left out', async (t) => {
+  t.ok(resolveOpenApiOptions({ tokenUrl: 'https://t.example.com/token', typo: undefined } as never, undefined))
+})

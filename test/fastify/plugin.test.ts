@@ -218,6 +218,17 @@ t.test('a misconfigured option throws a TypeError naming it at registration', as
   }
 })
 
+t.test('an option passed as undefined is one left out, in the plugin and in route config', async (t) => {
+  const verifier = new TokenVerifier({ issuer: 'https://issuer.example.com', clientId: null })
+  const app = Fastify()
+  t.teardown(async () => { await app.close() })
+  await app.register(fastifyResourceServer, { verifier, clientId: undefined, audience: undefined, realm: undefined, validate: undefined, openapi: undefined } as any)
+  app.get('/x', { config: { auth: { scopes: undefined, groups: undefined, optional: undefined, scope: undefined } as any } }, async () => 'x')
+  await app.ready()
+  t.equal(app.tokenVerifier, verifier)
+  t.equal((await app.inject({ url: '/x' })).statusCode, 401, 'the route still requires a token')
+})
+
 t.test('a misconfigured route throws a TypeError naming it when declared', async (t) => {
   const cases: Array<[unknown, string]> = [
     ['yes', 'config.auth'],
@@ -247,6 +258,31 @@ t.test('a shared verifier serves several plugin instances', async (t) => {
   t.equal((await app.inject({ url: '/b', headers: bearer(token) })).body, 'b')
   t.equal((await app.inject({ url: '/b' })).headers['www-authenticate'], 'Bearer realm="b"')
   t.equal(jwks.requests.length, 1)
+})
+
+t.test('an untrusted issuer\'s refusal logs the token\'s iss, escaped, and never the token', async (t) => {
+  const h = await harness()
+  t.teardown(h.close)
+  const token = await h.token({ iss: 'https://evil.example/pool\r\nforged' })
+  const res = await h.app.inject({ url: '/transactions', headers: bearer(token) })
+  t.equal(res.json().code, 'ERR_ISSUER_MISMATCH')
+  const line = h.logs.find((l) => l.msg === 'bearer token refused')
+  t.same([line?.code, line?.iss], ['ERR_ISSUER_MISMATCH', 'https://evil.example/pool\\u000d\\u000aforged'])
+  t.notOk(JSON.stringify(h.logs).includes(token.split('.')[1] as string), 'no log line holds the token')
+})
+
+t.test('allowInsecureHttpHosts takes plain http on the named hosts only, and logs a warning at start-up', async (t) => {
+  const logs: Array<Record<string, unknown>> = []
+  const app = Fastify({ logger: { level: 'warn', stream: { write: (l: string) => { logs.push(JSON.parse(l)) } } } })
+  t.teardown(async () => { await app.close() })
+  await app.register(fastifyResourceServer, { issuer: 'http://cognito-local:9229/local_pool', clientId: null, allowInsecureHttpHosts: ['cognito-local'] })
+  await app.ready()
+  const warning = logs.find((l) => l.option === 'allowInsecureHttpHosts')
+  t.equal(warning?.level, 40)
+  t.match(warning?.msg, /plain http from cognito-local; anyone on that network path can forge every token/)
+  const other = Fastify()
+  await t.rejects(async () => { await other.register(fastifyResourceServer, { issuer: 'http://other:9229/p', clientId: null, allowInsecureHttpHosts: ['cognito-local'] }).ready() }, { code: 'ERR_INVALID_OPTION', option: 'issuer' })
+  await other.close()
 })
 
 t.test('prefetchJwks loads the keys when the server starts, and only logs a failure', async (t) => {

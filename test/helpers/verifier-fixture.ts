@@ -28,7 +28,7 @@ export async function issuerFixture (
   t.teardown(server.close)
   const clock = manualClock()
   const makeVerifier = (options: Partial<VerifierOptions> = {}): TokenVerifier => new TokenVerifier({
-    issuer: server.issuer,
+    issuer: options.issuers === undefined ? server.issuer : undefined,
     clientId: 'client-abc',
     algorithms: [key.alg as never],
     clock: clock.now,

@@ -1,6 +1,6 @@
 // Compile-only type tests: `npm run typecheck` fails if the public types drift. Never executed.
 import Fastify from 'fastify'
-import resourceServer, { redactLogMessage, redactUrl, serializers, type OAuth2SecurityScheme, type OpenApiOptions, type ResourceServerOptions, type VerifiedToken } from '../../src/index.js'
+import resourceServer, { cognitoUserPools, redactLogMessage, redactUrl, serializers, type OAuth2SecurityScheme, type OpenApiOptions, type ResourceServerOptions, type VerifiedToken } from '../../src/index.js'
 
 const app = Fastify()
 const options: ResourceServerOptions = { userPoolId: 'eu-west-1_AbC123', clientId: ['a', 'b'], tokenUse: 'access', realm: 'api' }
@@ -52,3 +52,18 @@ void tokenUrl
 // @ts-expect-error authorizationUrl is a URL string or null
 const badOpenApi: OpenApiOptions = { tokenUrl: 'https://x', authorizationUrl: 1 }
 void badOpenApi
+
+// Other issuers and many tenants.
+const rfc9068: ResourceServerOptions = { issuer: 'https://op.example.com', profile: 'rfc9068', audience: 'https://api.example.com' }
+const several: ResourceServerOptions = { issuers: ['https://a.example.com', { issuer: 'https://b.example.com/', profile: 'auth0' }], audience: 'urn:api', profile: 'okta' }
+const mapped: ResourceServerOptions = { issuer: 'https://x.example.com', audience: 'urn:api', profile: { typ: ['JWT', null], clientIdClaim: ['azp', 'appid'], scopeClaim: 'scp', requiredClaims: { ver: '2.0' } } }
+const tenants: ResourceServerOptions = { trustIssuer: cognitoUserPools(['eu-west-1_AbC123']), clientId: null, issuerCacheMaxEntries: 500 }
+const local: ResourceServerOptions = { issuer: 'http://cognito-local:9229/local_pool', clientId: null, allowInsecureHttpHosts: ['cognito-local'], maxRsaKeyBits: 4096 }
+const dynamic: ResourceServerOptions = { trustIssuer: (iss: string) => iss.startsWith('https://') ? { issuer: iss, profile: 'keycloak' } : undefined, audience: 'api', profile: 'keycloak' }
+void [rfc9068, several, mapped, tenants, local, dynamic]
+app.get('/rfc9068-auth', async (request) => { const roles: readonly string[] = request.auth?.roles ?? []; const entitlements: readonly string[] = request.auth?.entitlements ?? []; return { roles, entitlements } })
+// @ts-expect-error issuer takes one issuer; a list goes under issuers
+const list: ResourceServerOptions = { issuer: ['https://a.example.com'], clientId: null }
+// @ts-expect-error an unknown profile name
+const badProfile: ResourceServerOptions = { issuer: 'https://x', audience: 'a', profile: 'generic' }
+void [list, badProfile]

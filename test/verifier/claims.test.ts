@@ -10,6 +10,7 @@ import {
   TokenUseMismatchError
 } from '../../src/verifier/errors.js'
 import type { ResolvedIssuer } from '../../src/verifier/options.js'
+import { COGNITO_PROFILE, resolveProfile } from '../../src/verifier/profiles.js'
 import { throwsWith, type Asserts } from '../helpers/assert.js'
 import { accessClaims, NOW_S } from '../helpers/keys.js'
 
@@ -19,6 +20,7 @@ const DAY = 86_400
 const issuer = (overrides: Partial<ResolvedIssuer> = {}): ResolvedIssuer => ({
   issuer: ISS,
   jwksUri: `${ISS}/.well-known/jwks.json`,
+  profile: COGNITO_PROFILE,
   clientIds: new Set(['client-abc']),
   tokenUse: 'access',
   audiences: null,
@@ -108,7 +110,9 @@ t.test('returns the identity of a Cognito access token', async (t) => {
     clientId: 'client-abc',
     username: 'alice',
     scopes: ['transactions/get', 'transactions/post'],
-    groups: ['admin', 'ops']
+    groups: ['admin', 'ops'],
+    roles: [],
+    entitlements: []
   })
 })
 
@@ -128,16 +132,17 @@ t.test('accepts only the configured token_use', async (t) => {
   const idClaims = accessClaims(ISS, { token_use: 'id', aud: 'client-abc', client_id: undefined })
   throwsWith(t, () => checkIdentityClaims(idClaims, issuer()), TokenUseMismatchError, 'ERR_TOKEN_USE_MISMATCH', 'id token where access is required')
   const missing = throwsWith(t, () => checkIdentityClaims(accessClaims(ISS, { token_use: undefined }), issuer()), TokenUseMismatchError, 'ERR_TOKEN_USE_MISMATCH', 'no token_use')
-  t.match(missing.message, /missing/)
+  t.match(missing.message, /no "token_use"/)
   throwsWith(t, () => checkIdentityClaims(accessClaims(ISS), issuer({ tokenUse: 'id' })), TokenUseMismatchError, 'ERR_TOKEN_USE_MISMATCH', 'access token where id is required')
   t.equal(checkIdentityClaims(idClaims, issuer({ tokenUse: 'id' })).tokenUse, 'id')
 })
 
-t.test('accepts access, id and absent token_use when tokenUse is null', async (t) => {
+t.test('accepts access and id token_use when tokenUse is null, but never an absent one', async (t) => {
   const any = issuer({ tokenUse: null })
   t.equal(checkIdentityClaims(accessClaims(ISS), any).tokenUse, 'access')
   t.equal(checkIdentityClaims(accessClaims(ISS, { token_use: 'id', aud: 'client-abc' }), any).tokenUse, 'id')
-  t.equal(checkIdentityClaims(accessClaims(ISS, { token_use: undefined }), any).tokenUse, undefined)
+  // Every Cognito token carries token_use; one without it is another issuer's (an OIDC ID token).
+  throwsWith(t, () => checkIdentityClaims(accessClaims(ISS, { token_use: undefined }), any), TokenUseMismatchError, 'ERR_TOKEN_USE_MISMATCH', 'no token_use')
 })
 
 t.test('takes the app client from client_id on access tokens and checks it against the allowlist', async (t) => {
@@ -161,11 +166,12 @@ t.test('takes the app client from aud on ID tokens', async (t) => {
   throwsWith(t, () => checkIdentityClaims(idClaims({ aud: 'other', client_id: 'client-abc' }), id), ClientIdMismatchError, 'ERR_CLIENT_ID_MISMATCH', 'client_id does not stand in for aud')
 })
 
-t.test('falls back from client_id to aud when token_use is absent', async (t) => {
-  const any = issuer({ tokenUse: null })
-  t.equal(checkIdentityClaims(accessClaims(ISS, { token_use: undefined }), any).clientId, 'client-abc', 'client_id')
-  t.equal(checkIdentityClaims(accessClaims(ISS, { token_use: undefined, client_id: undefined, aud: 'client-abc' }), any).clientId, 'client-abc', 'aud')
-  throwsWith(t, () => checkIdentityClaims(accessClaims(ISS, { token_use: undefined, client_id: undefined }), any), ClientIdMismatchError, 'ERR_CLIENT_ID_MISMATCH', 'neither')
+t.test('never lets an ID token\'s aud pass as the client of a token without token_use, even with tokenUse null and clientId null', async (t) => {
+  for (const clientIds of [new Set(['client-abc']), null]) {
+    const any = issuer({ tokenUse: null, clientIds })
+    const oidcIdToken = accessClaims(ISS, { token_use: undefined, client_id: undefined, aud: 'client-abc', nonce: 'n' })
+    throwsWith(t, () => checkIdentityClaims(oidcIdToken, any), TokenUseMismatchError, 'ERR_TOKEN_USE_MISMATCH', `an OIDC ID token, clientId ${clientIds === null ? 'null' : 'set'}`)
+  }
 })
 
 t.test('requires aud to be a string or an array of strings', async (t) => {
@@ -206,4 +212,68 @@ t.test('reads username on access tokens and cognito:username on ID tokens', asyn
   t.equal(checkIdentityClaims(accessClaims(ISS, { token_use: 'id', aud: 'client-abc', username: 'alice', 'cognito:username': 'bob' }), issuer({ tokenUse: 'id' })).username, 'bob')
   claimInvalid(t, () => checkIdentityClaims(accessClaims(ISS, { username: 7 }), issuer()), 'username', 'numeric username')
   claimInvalid(t, () => checkIdentityClaims(accessClaims(ISS, { token_use: 'id', aud: 'client-abc', 'cognito:username': 7 }), issuer({ tokenUse: 'id' })), 'cognito:username', 'numeric cognito:username')
+})
+
+t.test('refuses a scope with characters outside RFC 6749 §3.3: control characters, quotes, backslashes', async (t) => {
+  for (const scope of ['a\tb', 'a\rb', 'a\nb', 'read\r\nSet-Cookie: x', 'a"b', 'a\\b', 'a\u0000', 'caf\u00e9', 'a\u007f']) {
+    claimInvalid(t, () => checkIdentityClaims(accessClaims(ISS, { scope }), issuer()), 'scope', `scope ${JSON.stringify(scope)}`)
+  }
+  t.same(checkIdentityClaims(accessClaims(ISS, { scope: 'a/b c:d !#[]~' }), issuer()).scopes, ['a/b', 'c:d', '!#[]~'])
+})
+
+const strict = (overrides: Partial<ResolvedIssuer> = {}): ResolvedIssuer => issuer({ profile: resolveProfile('profile', 'rfc9068'), clientIds: null, audiences: new Set(['https://api.example.com']), ...overrides })
+const rfc9068Claims = (overrides: Record<string, unknown> = {}): Record<string, unknown> => {
+  const { token_use: _, ...claims } = accessClaims(ISS, { aud: 'https://api.example.com', jti: 'j-1', groups: ['admins'], roles: ['reader'], entitlements: ['gold'], ...overrides })
+  return claims
+}
+
+t.test('rfc9068: returns the identity, with groups, roles and entitlements (§2.2.3.1)', async (t) => {
+  t.same(checkIdentityClaims(rfc9068Claims(), strict()), {
+    sub: 'client-abc',
+    tokenUse: 'access',
+    clientId: 'client-abc',
+    username: undefined,
+    scopes: ['transactions/get', 'transactions/post'],
+    groups: ['admins'],
+    roles: ['reader'],
+    entitlements: ['gold']
+  })
+  t.same(checkIdentityClaims(rfc9068Claims({ groups: undefined, roles: undefined, entitlements: undefined, scope: undefined }), strict()).groups, [])
+})
+
+t.test('rfc9068: requires aud to name the audience, and client_id, sub and jti (§2.2)', async (t) => {
+  throwsWith(t, () => checkIdentityClaims(rfc9068Claims({ aud: 'rp-client' }), strict()), AudienceMismatchError, 'ERR_AUDIENCE_MISMATCH', 'an ID token\'s aud')
+  throwsWith(t, () => checkIdentityClaims(rfc9068Claims({ aud: undefined }), strict()), AudienceMismatchError, 'ERR_AUDIENCE_MISMATCH', 'no aud')
+  claimInvalid(t, () => checkIdentityClaims(rfc9068Claims({ client_id: undefined }), strict()), 'client_id', 'no client_id')
+  claimInvalid(t, () => checkIdentityClaims(rfc9068Claims({ client_id: '' }), strict()), 'client_id', 'empty client_id')
+  claimInvalid(t, () => checkIdentityClaims(rfc9068Claims({ client_id: 7 }), strict()), 'client_id', 'numeric client_id')
+  claimInvalid(t, () => checkIdentityClaims(rfc9068Claims({ jti: undefined }), strict()), 'jti', 'no jti')
+  claimInvalid(t, () => checkIdentityClaims(rfc9068Claims({ jti: '' }), strict()), 'jti', 'empty jti')
+  claimInvalid(t, () => checkIdentityClaims(rfc9068Claims({ sub: undefined }), strict()), 'sub', 'no sub')
+  throwsWith(t, () => checkIdentityClaims(rfc9068Claims({ client_id: 'other' }), strict({ clientIds: new Set(['client-abc']) })), ClientIdMismatchError, 'ERR_CLIENT_ID_MISMATCH', 'a client outside clientId')
+  for (const claim of ['groups', 'roles', 'entitlements']) {
+    claimInvalid(t, () => checkIdentityClaims(rfc9068Claims({ [claim]: 'admins' }), strict()), claim, `${claim} as a string`)
+  }
+})
+
+t.test('mapped profiles: the client from the first claim present, scopes from a string or an array, required claims', async (t) => {
+  const okta = strict({ profile: resolveProfile('profile', 'okta') })
+  const oktaToken = rfc9068Claims({ client_id: undefined, cid: 'okta-client', scope: undefined, scp: ['openid', 'read'], jti: undefined })
+  t.same([checkIdentityClaims(oktaToken, okta).clientId, checkIdentityClaims(oktaToken, okta).scopes], ['okta-client', ['openid', 'read']])
+  claimInvalid(t, () => checkIdentityClaims({ ...oktaToken, scp: ['a b'] }, okta), 'scp', 'a scope with a space in an array')
+  claimInvalid(t, () => checkIdentityClaims({ ...oktaToken, scp: ['a', 1] }, okta), 'scp', 'a number in scp')
+  claimInvalid(t, () => checkIdentityClaims({ ...oktaToken, scp: 7 }, okta), 'scp', 'scp a number')
+  const entra = strict({ profile: resolveProfile('profile', 'entra') })
+  const v1 = rfc9068Claims({ client_id: undefined, appid: 'v1-app', scope: undefined, scp: 'User.Read Files.Read' })
+  t.same([checkIdentityClaims(v1, entra).clientId, checkIdentityClaims(v1, entra).scopes], ['v1-app', ['User.Read', 'Files.Read']])
+  t.equal(checkIdentityClaims({ ...v1, azp: 'v2-app' }, entra).clientId, 'v2-app', 'azp first')
+  claimInvalid(t, () => checkIdentityClaims({ ...v1, scp: 'a\r\nb' }, entra), 'scp', 'a CR LF in scp')
+  const noClient = throwsWith(t, () => checkIdentityClaims({ ...v1, appid: undefined }, entra), ClaimInvalidError, 'ERR_CLAIM_INVALID', 'an Entra ID token: no azp, no appid')
+  t.match(noClient.message, /"azp" or "appid"/)
+  const keycloak = strict({ profile: resolveProfile('profile', 'keycloak') })
+  const kc = rfc9068Claims({ client_id: undefined, azp: 'web', typ: 'Bearer' })
+  t.equal(checkIdentityClaims(kc, keycloak).clientId, 'web')
+  for (const typ of ['ID', 'Refresh', undefined, 7]) {
+    throwsWith(t, () => checkIdentityClaims({ ...kc, typ }, keycloak), TokenUseMismatchError, 'ERR_TOKEN_USE_MISMATCH', `Keycloak typ ${String(typ)}`)
+  }
 })

@@ -138,3 +138,10 @@ t.test('rejects constructor.prototype members but not a plain constructor claim'
   malformed(t, rawToken(HEADER, segment('{"sub":"a","x":{"constructor":{"prototype":{}}}}')), 'nested constructor.prototype')
   t.same(decodeCompactJws(rawToken(HEADER, segment('{"sub":"a","constructor":"x"}')), 8192).payload, { sub: 'a', constructor: 'x' })
 })
+
+t.test('rejects a UTF-8 byte-order mark before the header or payload JSON', async (t) => {
+  const bom = (json: string): string => Buffer.concat([Buffer.from([0xef, 0xbb, 0xbf]), Buffer.from(json)]).toString('base64url')
+  malformed(t, rawToken(bom(JSON.stringify(HEADER)), PAYLOAD), 'header after a BOM')
+  malformed(t, rawToken(HEADER, bom(JSON.stringify(PAYLOAD))), 'payload after a BOM')
+  t.same(decodeCompactJws(rawToken(HEADER, segment(Buffer.from(JSON.stringify({ sub: '\ufeff' })))), 8192).payload, { sub: '\ufeff' }, 'a U+FEFF inside a string is just a character')
+})

@@ -1,7 +1,8 @@
 import t from 'tap'
 import type { Algorithm } from '../../src/verifier/algorithms.js'
 import { AlgorithmNotAllowedError, HeaderInvalidError } from '../../src/verifier/errors.js'
-import { checkHeader } from '../../src/verifier/header.js'
+import { checkHeader, checkProfileTyp } from '../../src/verifier/header.js'
+import { COGNITO_PROFILE, resolveProfile } from '../../src/verifier/profiles.js'
 import { throwsWith, type Asserts } from '../helpers/assert.js'
 
 const RS256 = new Set<Algorithm>(['RS256'])
@@ -71,4 +72,22 @@ t.test('ignores jku, x5u, jwk and x5c: keys never come from the token', async (t
     jwk: { kty: 'oct', k: 'AAAA' },
     x5c: ['MIIB']
   }, RS256), { alg: 'RS256', kid: 'k1' })
+})
+
+t.test('rejects any cty: a nested token is never accepted (RFC 7519 §5.2)', async (t) => {
+  for (const cty of ['JWT', 'jwt', 'at+jwt', 'json', '', null]) invalid(t, { ...ok, cty }, 'cty', `cty ${JSON.stringify(cty)}`)
+})
+
+t.test('checks typ against the profile once the issuer is known', async (t) => {
+  const rfc9068 = resolveProfile('profile', 'rfc9068')
+  for (const typ of ['at+jwt', 'AT+JWT', 'application/at+jwt']) t.doesNotThrow(() => checkProfileTyp({ ...ok, typ }, rfc9068), `rfc9068 takes ${typ}`)
+  for (const typ of [undefined, 'JWT', 'application/jwt']) {
+    const err = throwsWith(t, () => checkProfileTyp({ ...ok, typ }, rfc9068), HeaderInvalidError, 'ERR_HEADER_INVALID', `rfc9068 refuses typ ${String(typ)}`)
+    t.equal(err.member, 'typ')
+  }
+  const okta = resolveProfile('profile', 'okta')
+  t.doesNotThrow(() => checkProfileTyp(ok, okta), 'okta: no typ')
+  const err = throwsWith(t, () => checkProfileTyp({ ...ok, typ: 'JWT' }, okta), HeaderInvalidError, 'ERR_HEADER_INVALID', 'okta: typ JWT')
+  t.match(err.message, /okta profile/)
+  for (const typ of [undefined, 'JWT', 'at+jwt']) t.doesNotThrow(() => checkProfileTyp({ ...ok, typ }, COGNITO_PROFILE), `cognito keeps the header rule for ${String(typ)}`)
 })

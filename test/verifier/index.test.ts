@@ -5,14 +5,14 @@ t.test('exports the verifier, its helpers and every error class', async (t) => {
   for (const name of [
     'TokenVerifier', 'SUPPORTED_ALGORITHMS', 'cognitoIssuers', 'DEFAULTS', 'compileRequirements',
     'checkRequirements', 'ERROR_CODES', 'OptionError', 'ResourceServerError', 'TokenExpiredError',
-    'JwksUnavailableError', 'InsufficientScopeError', 'InsufficientClaimError'
+    'JwksUnavailableError', 'InsufficientScopeError', 'InsufficientClaimError', 'cognitoUserPools'
   ]) {
     t.ok(name in api, `${name} is exported`)
   }
 })
 
 t.test('keeps internals out of the public surface', async (t) => {
-  for (const name of ['resolveOptions', 'RemoteKeySet', 'KeyEntry', 'fetchJwks', 'decodeCompactJws', 'checkHeader', 'acceptJwk', 'TokenCache', 'createVerifiedToken', 'parseClaimPath', 'claimAt', 'compileClaims']) {
+  for (const name of ['resolveOptions', 'RemoteKeySet', 'KeyEntry', 'fetchJwks', 'decodeCompactJws', 'checkHeader', 'acceptJwk', 'TokenCache', 'createVerifiedToken', 'parseClaimPath', 'claimAt', 'compileClaims', 'resolveProfile', 'IssuerRegistry', 'IssuerMetadata', 'NearMisses', 'loggableIss']) {
     t.notOk(name in api, `${name} is not exported`)
   }
 })

@@ -113,3 +113,11 @@ t.test('drops symmetric and unknown key types', async (t) => {
   const { kty: _, ...noKty } = rsaJwk
   t.equal(acceptJwk(noKty), undefined, 'no kty')
 })
+
+t.test('drops RSA keys whose modulus is over the maximum, 4096 bits unless told otherwise', async (t) => {
+  t.ok(acceptJwk({ ...rsaJwk, n: modulus(512, 0xff) }), 'exactly 4096 bits')
+  t.equal(acceptJwk({ ...rsaJwk, n: modulus(513, 0x01) }), undefined, '4097 bits')
+  t.equal(acceptJwk({ ...rsaJwk, n: modulus(2048, 0xff) }), undefined, '16384 bits')
+  t.ok(acceptJwk({ ...rsaJwk, n: modulus(1024, 0xff) }, 8192), '8192 bits when the maximum is 8192')
+  t.equal(acceptJwk({ ...rsaJwk, n: modulus(512, 0xff) }, 2048), undefined, '4096 bits when the maximum is 2048')
+})

@@ -281,7 +281,7 @@ t.test('prefetch loads every issuer\'s keys, and reports an issuer it cannot rea
   const a = await issuerFixture(t, { key: keyA })
   const b = await startJwksServer([keyB.jwk], 'pool_b')
   t.teardown(b.close)
-  const verifier = a.makeVerifier({ issuer: [a.server.issuer, b.issuer] })
+  const verifier = a.makeVerifier({ issuers: [a.server.issuer, b.issuer] })
   await verifier.prefetch()
   t.equal(verifier.jwksFetchCount, 2)
   t.equal((await verifier.verify(await a.token())).issuer, a.server.issuer)
@@ -289,7 +289,7 @@ t.test('prefetch loads every issuer\'s keys, and reports an issuer it cannot rea
   t.equal(verifier.jwksFetchCount, 2, 'no fetch at request time')
 
   b.handler = failing
-  const cold = a.makeVerifier({ issuer: [a.server.issuer, b.issuer] })
+  const cold = a.makeVerifier({ issuers: [a.server.issuer, b.issuer] })
   await rejectsWith(t, cold.prefetch(), JwksUnavailableError, 'ERR_JWKS_UNAVAILABLE')
   t.equal(cold.jwksFetchCount, 2)
   await rejectsWith(t, cold.prefetch(), JwksUnavailableError, 'ERR_JWKS_UNAVAILABLE', 'during the back-off')

@@ -195,3 +195,18 @@ t.test('reports what the retry met, and never retries an HTTP error or a timeout
   t.match((await rejectsWith(t, fetchJwks(s.jwksUri, 150, CAP), JwksFetchError)).message, /no answer within 150 ms/)
   t.equal(s.requests.length, 3, 'a timeout is not retried: the deadline covers the whole download')
 })
+
+t.test('refuses a body that is not valid UTF-8 as a whole, rather than repairing it', async (t) => {
+  const s = await server(t)
+  const json = JSON.stringify({ keys: [key.jwk] })
+  const at = json.indexOf('k1')
+  s.handler = (_req, res) => { res.end(Buffer.concat([Buffer.from(json.slice(0, at)), Buffer.from([0xff]), Buffer.from(json.slice(at))])) }
+  const err = await rejectsWith(t, fetchJwks(s.jwksUri, 1000, CAP), JwksFetchError)
+  t.match(err.message, /not valid UTF-8/)
+})
+
+t.test('keeps RSA keys up to maxRsaBits only', async (t) => {
+  const s = await server(t)
+  t.same((await fetchJwks(s.jwksUri, 1000, CAP, 4096)).map((k) => k.kid), ['k1'])
+  t.same(await fetchJwks(s.jwksUri, 1000, CAP, 2047), [], 'a 2048-bit key over a lower maximum is dropped')
+})

@@ -1,6 +1,7 @@
 import t from 'tap'
 import { OptionError } from '../../src/verifier/errors.js'
 import { DEFAULTS, isTrustedKeyUrl, resolveOptions, type VerifierOptions } from '../../src/verifier/options.js'
+import { COGNITO_PROFILE } from '../../src/verifier/profiles.js'
 import { TokenVerifier } from '../../src/verifier/verifier.js'
 import { throwsWith, type Asserts } from '../helpers/assert.js'
 
@@ -22,6 +23,7 @@ t.test('applies the documented defaults', async (t) => {
   t.same(o.issuers.get(ISS), {
     issuer: ISS,
     jwksUri: `${ISS}/.well-known/jwks.json`,
+    profile: COGNITO_PROFILE,
     clientIds: new Set(['client-abc']),
     tokenUse: 'access',
     audiences: null
@@ -50,10 +52,15 @@ t.test('applies the documented defaults', async (t) => {
     jwksMaxAgeMs: 600_000,
     jwksStaleIfErrorMs: 900_000,
     jwksMaxBytes: 524_288,
+    maxRsaKeyBits: 4096,
     tokenCacheMaxEntries: 10_000,
     tokenCacheMaxBytes: 4_194_304,
+    issuerCacheMaxEntries: 1000,
     verifyOnThreadpool: true
   })
+  t.equal(o.maxRsaKeyBits, 4096)
+  t.equal(o.issuerCacheMaxEntries, 1000)
+  t.equal(o.trustIssuer, undefined)
 })
 
 t.test('keeps every option it is given', async (t) => {
@@ -115,21 +122,21 @@ t.test('rejects unknown option keys, naming them with their path', async (t) => 
   rejectsOption(t, { ...base, clientID: 'x' }, 'clientID', 'a misspelt clientId')
   rejectsOption(t, { ...base, allowHttp: true }, 'allowHttp')
   rejectsOption(t, { issuer: { issuer: ISS, clientId: 'c', scope: 'x' } }, 'issuer.scope')
-  rejectsOption(t, { issuer: [ISS, { issuer: `${ISS}2`, audiences: 'x' }], clientId: 'c' }, 'issuer[1].audiences')
+  rejectsOption(t, { issuers: [ISS, { issuer: `${ISS}2`, audiences: 'x' }], clientId: 'c' }, 'issuers[1].audiences')
 })
 
 t.test('requires an issuer or a userPoolId', async (t) => {
   rejectsOption(t, { clientId: 'c' }, 'issuer', 'neither')
-  rejectsOption(t, { issuer: [], clientId: 'c' }, 'issuer', 'an empty list')
+  rejectsOption(t, { issuers: [], clientId: 'c' }, 'issuers', 'an empty list')
 })
 
 t.test('rejects an issuer entry that is neither a URL nor an issuer object', async (t) => {
   rejectsOption(t, { issuer: 42, clientId: 'c' }, 'issuer', 'a number')
   rejectsOption(t, { issuer: null, clientId: 'c' }, 'issuer', 'null')
-  rejectsOption(t, { issuer: [ISS, 42], clientId: 'c' }, 'issuer[1]', 'a number in a list')
+  rejectsOption(t, { issuers: [ISS, 42], clientId: 'c' }, 'issuers[1]', 'a number in a list')
   rejectsOption(t, { issuer: '', clientId: 'c' }, 'issuer', 'an empty string')
   rejectsOption(t, { issuer: {}, clientId: 'c' }, 'issuer.issuer', 'an object without issuer')
-  rejectsOption(t, { issuer: [{ issuer: 7 }], clientId: 'c' }, 'issuer[0].issuer', 'a numeric issuer member')
+  rejectsOption(t, { issuers: [{ issuer: 7 }], clientId: 'c' }, 'issuers[0].issuer', 'a numeric issuer member')
   rejectsOption(t, { issuer: 'cognito', clientId: 'c' }, 'issuer', 'not a URL')
 })
 
@@ -178,14 +185,14 @@ t.test('derives the JWKS URI from the issuer, without doubling a trailing slash'
 })
 
 t.test('refuses one jwksUri for several issuers', async (t) => {
-  rejectsOption(t, { issuer: [ISS, `${ISS}2`], clientId: 'c', jwksUri: 'https://keys.example.com/jwks' }, 'jwksUri', 'two issuers')
+  rejectsOption(t, { issuers: [ISS, `${ISS}2`], clientId: 'c', jwksUri: 'https://keys.example.com/jwks' }, 'jwksUri', 'two issuers')
   rejectsOption(t, { userPoolId: 'eu-west-1_AbC123', clientId: 'c', jwksUri: 'https://keys.example.com/jwks' }, 'jwksUri', 'a userPoolId names two issuers')
-  const o = resolveOptions({ issuer: [{ issuer: ISS, jwksUri: 'https://a.example.com/jwks' }, { issuer: `${ISS}2`, jwksUri: 'https://b.example.com/jwks' }], clientId: 'c' })
+  const o = resolveOptions({ issuers: [{ issuer: ISS, jwksUri: 'https://a.example.com/jwks' }, { issuer: `${ISS}2`, jwksUri: 'https://b.example.com/jwks' }], clientId: 'c' })
   t.same([...o.issuers.values()].map((i) => i.jwksUri), ['https://a.example.com/jwks', 'https://b.example.com/jwks'], 'one per issuer is fine')
 })
 
 t.test('rejects the same issuer named twice', async (t) => {
-  rejectsOption(t, { issuer: [ISS, ISS], clientId: 'c' }, 'issuer[1]')
+  rejectsOption(t, { issuers: [ISS, ISS], clientId: 'c' }, 'issuers[1]')
   rejectsOption(t, { issuer: ISS, userPoolId: 'eu-west-1_AbC123', clientId: 'c' }, 'userPoolId', 'once as issuer, once from the pool')
 })
 
@@ -201,7 +208,7 @@ t.test('requires clientId unless it is explicitly null', async (t) => {
 
 t.test('lets each issuer set its own clientId, tokenUse and audience', async (t) => {
   const o = resolveOptions({
-    issuer: [
+    issuers: [
       { issuer: ISS, clientId: 'own', tokenUse: 'id', audience: 'urn:own' },
       { issuer: `${ISS}2`, clientId: null, tokenUse: null, audience: null },
       `${ISS}3`
@@ -216,10 +223,10 @@ t.test('lets each issuer set its own clientId, tokenUse and audience', async (t)
   t.same([c?.clientIds, c?.tokenUse, c?.audiences], [new Set(['top']), 'access', new Set(['urn:top'])])
   const own = resolveOptions({ issuer: { issuer: ISS, clientId: 'own' } })
   t.same(own.issuers.get(ISS)?.clientIds, new Set(['own']), 'no top-level clientId is needed when every issuer has one')
-  rejectsOption(t, { issuer: [{ issuer: ISS, clientId: 'own' }, `${ISS}2`] }, 'clientId', 'an issuer without its own clientId')
+  rejectsOption(t, { issuers: [{ issuer: ISS, clientId: 'own' }, `${ISS}2`] }, 'clientId', 'an issuer without its own clientId')
   rejectsOption(t, { issuer: { issuer: ISS, clientId: [] } }, 'issuer.clientId')
-  rejectsOption(t, { issuer: { issuer: ISS, clientId: undefined } }, 'issuer.clientId', 'an explicit undefined clientId on the issuer')
-  rejectsOption(t, { issuer: [{ issuer: ISS, tokenUse: 'refresh' }], clientId: 'c' }, 'issuer[0].tokenUse')
+  rejectsOption(t, { issuer: { issuer: ISS, clientId: undefined } }, 'clientId', 'an explicit undefined clientId on the issuer is left out, so clientId is still required')
+  rejectsOption(t, { issuers: [{ issuer: ISS, tokenUse: 'refresh' }], clientId: 'c' }, 'issuers[0].tokenUse')
   rejectsOption(t, { issuer: { issuer: ISS, audience: [] }, clientId: 'c' }, 'issuer.audience')
 })
 
@@ -259,6 +266,8 @@ t.test('checks every numeric option is an integer inside its range', async (t) =
     ['jwksMaxAgeMs', 10_000, 86_400_000],
     ['jwksStaleIfErrorMs', 0, 86_400_000],
     ['jwksMaxBytes', 1024, 16_777_216],
+    ['maxRsaKeyBits', 2048, 16_384],
+    ['issuerCacheMaxEntries', 1, 1_000_000],
     ['tokenCacheMaxEntries', 0, 10_000_000],
     ['tokenCacheMaxBytes', 0, 4_294_967_296]
   ]
@@ -367,4 +376,54 @@ t.test('refuses a cooldown under 1 s, which would let random kids hammer the iss
 
 t.test('refuses a JWKS max age under 10 s', async (t) => {
   t.match(rejectsOption(t, { ...base, jwksMaxAgeMs: 1000 }, 'jwksMaxAgeMs').message, /from 10000 to 86400000 \(got 1000\)/)
+})
+
+t.test('takes the profile per issuer or for all, cognito by default', async (t) => {
+  const API = 'https://api.example.com'
+  const o = resolveOptions({ issuers: [{ issuer: ISS, profile: 'rfc9068' }, `${ISS}2`], profile: 'okta', audience: API })
+  t.same([...o.issuers.values()].map((i) => [i.profile.name, i.clientIds, i.tokenUse, i.audiences]), [['rfc9068', null, 'access', new Set([API])], ['okta', null, 'access', new Set([API])]], 'no clientId needed: the audience binds the token')
+  t.equal(resolveOptions(base).issuers.get(ISS)?.profile, COGNITO_PROFILE)
+  t.same(resolveOptions({ issuer: ISS, profile: 'rfc9068', audience: API, clientId: 'c' }).issuers.get(ISS)?.clientIds, new Set(['c']))
+  rejectsOption(t, { issuer: ISS, profile: 'RFC9068', audience: API }, 'profile')
+  rejectsOption(t, { issuer: { issuer: ISS, profile: 'nope' }, audience: API }, 'issuer.profile')
+})
+
+t.test('requires an audience with every profile but cognito, since an ID token\'s aud is a client id', async (t) => {
+  for (const profile of ['rfc9068', 'auth0', 'okta', 'keycloak', 'entra'] as const) {
+    const err = rejectsOption(t, { issuer: ISS, profile }, 'audience', `${profile} without audience`)
+    t.match(err.message, new RegExp(`required with the ${profile} profile`))
+  }
+  rejectsOption(t, { issuer: ISS, profile: 'rfc9068', audience: null }, 'audience', 'an explicit null audience')
+  rejectsOption(t, { issuer: { issuer: ISS, profile: 'rfc9068', audience: null } }, 'issuer.audience', 'an explicit null audience on the issuer')
+})
+
+t.test('refuses tokenUse on an issuer whose profile accepts access tokens only', async (t) => {
+  const err = rejectsOption(t, { issuer: { issuer: ISS, profile: 'rfc9068', tokenUse: null }, audience: 'urn:a' }, 'issuer.tokenUse')
+  t.match(err.message, /cognito profile only/)
+})
+
+t.test('takes one issuer under issuer and several under issuers', async (t) => {
+  t.match(rejectsOption(t, { issuer: [ISS], clientId: 'c' }, 'issuer', 'a list under issuer').message, /list several under "issuers"/)
+  t.match(rejectsOption(t, { issuers: ISS, clientId: 'c' }, 'issuers', 'one string under issuers').message, /for one, use "issuer"/)
+  t.equal(resolveOptions({ issuer: ISS, issuers: [`${ISS}2`], clientId: 'c' }).issuers.size, 2, 'both add up')
+})
+
+t.test('takes an option passed as undefined as one left out', async (t) => {
+  const o = resolveOptions({ ...base, issuers: undefined, userPoolId: undefined, jwksUri: undefined, profile: undefined, audience: undefined, tokenUse: undefined, algorithms: undefined, clockToleranceSeconds: undefined, clock: undefined, notAnOption: undefined } as VerifierOptions)
+  t.same([o.issuers.get(ISS)?.tokenUse, o.issuers.get(ISS)?.audiences, o.clockToleranceSeconds, o.clock], ['access', null, 5, Date.now])
+  t.ok(resolveOptions({ issuer: { issuer: ISS, jwksUri: undefined, profile: undefined, audience: undefined, typo: undefined } as never, clientId: 'c' }))
+})
+
+t.test('allowInsecureHttpHosts: plain http on the named host names only, with a warning', async (t) => {
+  const o = resolveOptions({ issuer: 'http://cognito-local:9229/local_pool', clientId: null, allowInsecureHttpHosts: ['cognito-local'] })
+  t.same([...o.issuers.keys()], ['http://cognito-local:9229/local_pool'])
+  t.equal(o.issuers.get('http://cognito-local:9229/local_pool')?.jwksUri, 'http://cognito-local:9229/local_pool/.well-known/jwks.json')
+  t.equal(o.warnings.length, 1)
+  t.ok(isTrustedKeyUrl(new URL('http://cognito-local/x'), o.insecureHttpHosts))
+  t.same(resolveOptions(base).warnings, [], 'no warning without it')
+  t.ok(resolveOptions({ issuer: 'https://a.example.com', clientId: null, jwksUri: 'http://keys.internal/jwks', allowInsecureHttpHosts: ['keys.internal'] }))
+  rejectsOption(t, { issuer: 'http://other:9229/p', clientId: null, allowInsecureHttpHosts: ['cognito-local'] }, 'issuer', 'another http host')
+  for (const bad of [[], ['http://cognito-local'], ['cognito-local:9229'], ['Cognito-Local'], [''], 'cognito-local', [7]]) {
+    rejectsOption(t, { ...base, allowInsecureHttpHosts: bad }, 'allowInsecureHttpHosts', `allowInsecureHttpHosts ${JSON.stringify(bad)}`)
+  }
 })

@@ -10,7 +10,7 @@ const ISS = 'https://cognito-idp.eu-west-1.amazonaws.com/eu-west-1_AbC123'
 
 function token (scopes: string[], groups: string[] = [], tokenUse: 'access' | 'id' = 'access', claims: Record<string, unknown> = {}): VerifiedToken {
   return createVerifiedToken(
-    { sub: 's', tokenUse, clientId: 'c', username: undefined, scopes, groups },
+    { sub: 's', tokenUse, clientId: 'c', username: undefined, scopes, groups, roles: [], entitlements: [] },
     { alg: 'RS256', kid: 'k' },
     ISS,
     { iss: ISS, sub: 's', exp: NOW_S + 60, iat: NOW_S, ...claims }

@@ -11,7 +11,9 @@ const identity = (): TokenIdentity => ({
   clientId: 'client-abc',
   username: 'alice',
   scopes: ['transactions/get', 'transactions/post'],
-  groups: ['admin']
+  groups: ['admin'],
+  roles: [],
+  entitlements: []
 })
 
 const payload = { iss: ISS, sub: 'user-1', exp: NOW_S + 60, iat: NOW_S, nested: { deep: { list: [1, { x: 2 }] } } }

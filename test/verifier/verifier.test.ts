@@ -200,7 +200,7 @@ t.test('takes the key only from the JWKS of the token\'s own issuer', async (t) 
   const a = await issuerFixture(t, { key: keyA })
   const b = await startJwksServer([keyB.jwk], 'pool_b')
   t.teardown(b.close)
-  const verifier = a.makeVerifier({ issuer: [a.server.issuer, b.issuer] })
+  const verifier = a.makeVerifier({ issuers: [a.server.issuer, b.issuer] })
   t.equal((await verifier.verify(await a.token({ iss: b.issuer }, {}, keyB))).issuer, b.issuer, "B's own token verifies")
   await rejectsWith(t, verifier.verify(await a.token({}, {}, keyB)), KeyNotFoundError, 'ERR_KEY_NOT_FOUND', "iss A signed with B's key")
   b.keys = [keyB.jwk, { ...keyB.jwk, kid: 'key-a' }]
@@ -209,7 +209,7 @@ t.test('takes the key only from the JWKS of the token\'s own issuer', async (t) 
 
 t.test('shares one key set between issuers that publish the same JWKS URI', async (t) => {
   const f = await issuerFixture(t, { key: keyA })
-  const verifier = f.makeVerifier({ issuer: [{ issuer: f.server.issuer, jwksUri: f.server.jwksUri }, { issuer: `${f.server.origin}/other`, jwksUri: f.server.jwksUri }] })
+  const verifier = f.makeVerifier({ issuers: [{ issuer: f.server.issuer, jwksUri: f.server.jwksUri }, { issuer: `${f.server.origin}/other`, jwksUri: f.server.jwksUri }] })
   await verifier.verify(await f.token())
   await verifier.verify(await f.token({ iss: `${f.server.origin}/other` }))
   t.equal(verifier.jwksFetchCount, 1)
@@ -360,4 +360,28 @@ t.test('never puts the token, or any segment of it, in an error message', async 
   const token = await f.token()
   const err = await rejectsWith(t, cold.verify(token), JwksUnavailableError, 'ERR_JWKS_UNAVAILABLE')
   t.notOk(err.message.includes(token.split('.')[2] as string))
+})
+
+t.test('ignores an RSA key over maxRsaKeyBits, like an undersized one', async (t) => {
+  const huge = { ...keyA.jwk, kid: 'key-a', n: Buffer.from([0xff, ...new Array<number>(767).fill(0xab)]).toString('base64url') }
+  const f = await issuerFixture(t, { key: keyA, keys: [huge] })
+  await rejectsWith(t, f.verifier.verify(await f.token()), KeyNotFoundError, 'ERR_KEY_NOT_FOUND', 'a 6144-bit key is not trusted by default')
+  const roomy = f.makeVerifier({ maxRsaKeyBits: 8192 })
+  await rejectsWith(t, roomy.verify(await f.token()), SignatureInvalidError, 'ERR_SIGNATURE_INVALID', 'kept under maxRsaKeyBits 8192, so the signature is what fails')
+})
+
+t.test('an untrusted iss is reported, safe for logs, with the near miss that explains it', async (t) => {
+  const f = await issuerFixture(t, { key: keyA })
+  const slash = await rejectsWith(t, f.verifier.verify(await f.token({ iss: `${f.server.issuer}/` })), IssuerMismatchError, 'ERR_ISSUER_MISMATCH', 'a trailing slash')
+  t.match(slash.message, /by a trailing slash only/)
+  t.equal(slash.iss, `${f.server.issuer}/`)
+  const upper = await rejectsWith(t, f.verifier.verify(await f.token({ iss: f.server.issuer.toUpperCase() })), IssuerMismatchError, 'ERR_ISSUER_MISMATCH', 'letter case')
+  t.match(upper.message, /by letter case only/)
+  const https = await rejectsWith(t, f.verifier.verify(await f.token({ iss: f.server.issuer.replace('http:', 'https:') })), IssuerMismatchError, 'ERR_ISSUER_MISMATCH', 'https')
+  t.match(https.message, /https where http is expected/)
+  const evil = await rejectsWith(t, f.verifier.verify(await f.token({ iss: 'https://evil.example\n{"level":60}' })), IssuerMismatchError, 'ERR_ISSUER_MISMATCH', 'a foreign issuer')
+  t.equal(evil.iss, 'https://evil.example\\u000a{"level":60}')
+  t.notMatch(evil.message, /near|differs/)
+  t.equal((await rejectsWith(t, f.verifier.verify(await f.token({ iss: undefined })), IssuerMismatchError)).iss, undefined, 'no iss, nothing to log')
+  t.equal(f.server.requests.length, 0, 'none of them caused a fetch')
 })
