@@ -26,7 +26,9 @@ async function call (url: string, method: string, token: string | undefined, bod
   if (token !== undefined) headers.authorization = `Bearer ${token}`
   if (body !== undefined) headers['content-type'] = 'application/json'
   const res = await fetch(url, { method, headers, body: body === undefined ? undefined : JSON.stringify(body) })
-  return { status: res.status, json: await res.json() as Record<string, unknown> }
+  // /metrics answers Prometheus text; everything else here answers JSON.
+  const json = (res.headers.get('content-type') ?? '').includes('json') ? await res.json() as Record<string, unknown> : { text: await res.text() }
+  return { status: res.status, json }
 }
 
 /**
@@ -56,6 +58,9 @@ export async function runFlow (stack: DemoStack, report: (step: StepResult) => v
   step('token for the read-only client', 200, readOnly.status)
   step('GET /transactions with the read-only token', 200, (await call(tx, 'GET', readOnly.token)).status)
   step('POST /transactions with the read-only token (insufficient_scope)', 403, (await call(tx, 'POST', readOnly.token, { amount: 1, currency: 'EUR' })).status)
+  const monitoring = await tokenFor(stack, stack.clients.monitoring)
+  step('GET /metrics without a token', 401, (await call(`${stack.gatewayUrl}/metrics`, 'GET', undefined)).status)
+  step('GET /metrics with the monitoring token (refusals by code, JWKS fetches)', 200, (await call(`${stack.gatewayUrl}/metrics`, 'GET', monitoring.token)).status)
   await runSignIn(stack, (name, expected, status) => { step(`sign-in: ${name}`, expected, status) })
   return results
 }

@@ -41,7 +41,7 @@ export interface DemoStack {
   readonly discoveryUrl: string
   readonly upstreamUrl: string
   readonly gatewayUrl: string
-  readonly clients: { readonly full: DemoClient, readonly readOnly: DemoClient }
+  readonly clients: { readonly full: DemoClient, readonly readOnly: DemoClient, readonly monitoring: DemoClient }
   /** The demo relying party's home page, and the URL that starts a sign-in there. */
   readonly relyingPartyUrl: string
   readonly loginUrl: string
@@ -78,9 +78,11 @@ export async function startDemoStack (options: StackOptions = {}): Promise<DemoS
     name: 'transactions',
     scopes: [{ name: 'get', description: 'get_tx' }, { name: 'post', description: 'post_tx' }]
   })
+  config = addResourceServer(config, { identifier: 'metrics', name: 'metrics', scopes: [{ name: 'read', description: 'read the gateway metrics' }] })
   const full = await addClient(config, { clientName: 'demo-full', scopes: ['transactions/get', 'transactions/post'] })
   const readOnly = await addClient(full.document, { clientName: 'demo-read-only', scopes: ['transactions/get'] })
-  config = readOnly.document
+  const monitoring = await addClient(readOnly.document, { clientName: 'demo-monitoring', scopes: ['metrics/read'] })
+  config = monitoring.document
 
   const started: Array<{ close: () => Promise<unknown> }> = []
   const close = async (): Promise<void> => {
@@ -111,7 +113,7 @@ export async function startDemoStack (options: StackOptions = {}): Promise<DemoS
     started.push(issuer)
     const urls = issuer.issuer.urls
     // The web client's tokens are ES256 (the FAPI point of the seed tutorial); the others RS256.
-    const auth = { issuer: urls.issuer, clientId: [full.clientId, readOnly.clientId, web.clientId], algorithms: ['RS256', 'ES256'] as Array<'RS256' | 'ES256'> }
+    const auth = { issuer: urls.issuer, clientId: [full.clientId, readOnly.clientId, monitoring.clientId, web.clientId], algorithms: ['RS256', 'ES256'] as Array<'RS256' | 'ES256'> }
 
     const upstream = await buildTransactionsService({ auth, fastify: { logger: o.logger } })
     await listenOrExplain(upstream, { port: o.upstreamPort, host: HOST }, 'UPSTREAM_PORT')
@@ -120,7 +122,9 @@ export async function startDemoStack (options: StackOptions = {}): Promise<DemoS
 
     const gatewayConfig: GatewayConfig = {
       routes: [{ prefix: '/transactions', upstream: upstreamUrl, methods: { GET: ['transactions/get'], POST: ['transactions/post'] } }],
-      rateLimit: DEMO_RATE_LIMIT
+      rateLimit: DEMO_RATE_LIMIT,
+      // Prometheus text for a scraper holding a metrics/read token (client_credentials).
+      metrics: { auth: { scopes: ['metrics/read'] } }
     }
     const gatewayOptions: GatewayOptions = { config: gatewayConfig, auth, fastify: { logger: o.logger } }
     let gatewayPort: number
@@ -155,7 +159,8 @@ export async function startDemoStack (options: StackOptions = {}): Promise<DemoS
       gatewayUrl: `http://${HOST}:${gatewayPort}`,
       clients: {
         full: { clientId: full.clientId, clientSecret: full.clientSecret, scopes: ['transactions/get', 'transactions/post'] },
-        readOnly: { clientId: readOnly.clientId, clientSecret: readOnly.clientSecret, scopes: ['transactions/get'] }
+        readOnly: { clientId: readOnly.clientId, clientSecret: readOnly.clientSecret, scopes: ['transactions/get'] },
+        monitoring: { clientId: monitoring.clientId, clientSecret: monitoring.clientSecret, scopes: ['metrics/read'] }
       },
       relyingPartyUrl: rpUrl,
       loginUrl: `${rpUrl}/sign-in`,

@@ -9,7 +9,7 @@ import { DEMO_RATE_LIMIT, startDemoStack, type DemoStack } from './stack.js'
 /** Starts the stack and prints how to use it. Returns the stack; signals close it. */
 export async function start (env: NodeJS.ProcessEnv, print: (text: string) => void): Promise<DemoStack> {
   const stack = await startDemoStack(stackOptionsFromEnv(env))
-  const { full, readOnly } = stack.clients
+  const { full, readOnly, monitoring } = stack.clients
   print([
     'fastify-resource-server demo stack is running:',
     '',
@@ -23,6 +23,7 @@ export async function start (env: NodeJS.ProcessEnv, print: (text: string) => vo
     '  clients (secrets are shown once; they are stored hashed):',
     `    full       id ${full.clientId}  secret ${full.clientSecret}  scopes ${full.scopes.join(' ')}`,
     `    read-only  id ${readOnly.clientId}  secret ${readOnly.clientSecret}  scopes ${readOnly.scopes.join(' ')}`,
+    `    monitoring id ${monitoring.clientId}  secret ${monitoring.clientSecret}  scopes ${monitoring.scopes.join(' ')}  (GET ${stack.gatewayUrl}/metrics)`,
     `    web        id ${stack.webClient.clientId}  secret ${stack.webClient.clientSecret}  (code flow, ES256 tokens, callback ${stack.webClient.callbackUrl})`,
     '',
     '  sign in as a person: open this URL in a browser',

@@ -2,13 +2,12 @@
  * Times and classifies one JWKS download for the counters and the `jwks-fetch` channel, around
  * the fetch the JWKS cache already makes: the download itself is not changed in any way.
  *
- * The download's errors carry a sentence, not a code (callers see `JwksUnavailableError`), so the
- * outcome is read from that sentence here; test/diagnostics/jwks-fetch-observer.test.ts runs the
- * real download against failing loopback servers, so a reworded sentence fails a test, not a
- * dashboard.
+ * The download's errors carry a fixed `reason` beside their sentence, and that word is the
+ * outcome here (callers of the verifier see `JwksUnavailableError`).
  */
 import { publishJwksFetch, type JwksFetchOutcome } from './channels.js'
 import type { VerifierCounters } from './counters.js'
+import { JwksFetchError } from '../verifier/jwks-fetch.js'
 
 /** The outcome of a failed download, and the HTTP status when the endpoint answered one. */
 export interface JwksFetchFailure {
@@ -16,28 +15,18 @@ export interface JwksFetchFailure {
   readonly status: number | null
 }
 
-const FAILURES: ReadonlyArray<readonly [RegExp, Exclude<JwksFetchOutcome, 'ok'>]> = [
-  [/answered HTTP \d{3}/, 'http_status'],
-  [/no answer within/, 'timeout'],
-  [/could not be reached/, 'unreachable'],
-  [/byte cap/, 'too_large'],
-  [/not JSON|no "keys" array/, 'invalid']
-]
-
 /**
- * Why a JWKS download failed, from the error it threw.
+ * Why a JWKS download failed, from the error it threw: the download's own fixed reason, or
+ * `error` for anything else.
  *
  * @example
  * ```ts
- * classifyJwksFetchError(new Error('the JWKS endpoint answered HTTP 503')) // { outcome: 'http_status', status: 503 }
+ * classifyJwksFetchError(err) // { outcome: 'http_status', status: 503 }
  * ```
  */
 export function classifyJwksFetchError (err: unknown): JwksFetchFailure {
-  const message = err instanceof Error ? err.message : ''
-  const match = FAILURES.find(([pattern]) => pattern.test(message))
-  if (match === undefined) return { outcome: 'error', status: null }
-  const status = match[1] === 'http_status' ? Number(/HTTP (\d{3})/.exec(message)?.[1]) : null
-  return { outcome: match[1], status }
+  if (!(err instanceof JwksFetchError)) return { outcome: 'error', status: null }
+  return { outcome: err.reason, status: err.status ?? null }
 }
 
 /**

@@ -112,6 +112,7 @@ async function resourceServer (fastify: FastifyInstance, options: ResourceServer
   for (const warning of verifier.options.warnings) fastify.log.warn({ option: 'allowInsecureHttpHosts' }, warning)
 
   function refuse (request: FastifyRequest, reply: FastifyReply, err: ResourceServerError): FastifyReply {
+    verifier.counters.refused(err)
     // The token's iss (escaped and cut by the verifier) says which issuer to trust, or fix.
     if (logLevel !== 'silent') request.log[logLevel](err instanceof IssuerMismatchError && err.iss !== undefined ? { code: err.code, iss: err.iss } : { code: err.code }, 'bearer token refused')
     return sendRefusal(reply, err, realm)
@@ -130,6 +131,7 @@ async function resourceServer (fastify: FastifyInstance, options: ResourceServer
   function accept (request: FastifyRequest, token: VerifiedToken, needs: CompiledRequirements): true {
     checkRequirements(token, needs)
     request.auth = token
+    verifier.counters.accepted()
     return true
   }
 

@@ -6,6 +6,7 @@
  * An `iss` is looked up before any network: an untrusted one causes no fetch, configured or not.
  */
 import { LRUCache } from 'lru-cache'
+import type { VerifierCounters } from '../diagnostics/counters.js'
 import { discoveryUrls, IssuerMetadata } from './discovery.js'
 import { IssuerMismatchError, OptionError } from './errors.js'
 import { loggableIss, NearMisses } from './issuer-diagnostics.js'
@@ -26,7 +27,7 @@ export class IssuerRegistry {
   /** JWKS downloads of key sets the LRU has evicted, so that {@link fetchCount} never goes down. */
   #evictedFetches = 0
 
-  constructor (private readonly options: ResolvedOptions) {
+  constructor (private readonly options: ResolvedOptions, private readonly counters?: VerifierCounters) {
     const keySets = new Map<string, RemoteKeySet>()
     for (const issuer of options.issuers.values()) {
       this.#nearMisses.add(issuer.issuer)
@@ -34,7 +35,7 @@ export class IssuerRegistry {
       const id = issuer.jwksUri ?? `discovery ${issuer.issuer}`
       let keySet = keySets.get(id)
       if (keySet === undefined) {
-        keySet = createKeySet(issuer, options)
+        keySet = createKeySet(issuer, options, counters)
         keySets.set(id, keySet)
       }
       this.#configured.set(issuer.issuer, { issuer, keySet })
@@ -95,13 +96,13 @@ export class IssuerRegistry {
       throw refusal
     }
     if (issuer === undefined) return undefined
-    const trusted = { issuer, keySet: createKeySet(issuer, this.options) }
+    const trusted = { issuer, keySet: createKeySet(issuer, this.options, this.counters) }
     this.#dynamic.set(iss, trusted)
     return trusted
   }
 }
 
-function createKeySet (issuer: ResolvedIssuer, o: ResolvedOptions): RemoteKeySet {
+function createKeySet (issuer: ResolvedIssuer, o: ResolvedOptions, counters: VerifierCounters | undefined): RemoteKeySet {
   const metadata = issuer.jwksUri === null
     ? new IssuerMetadata(issuer.issuer, { timeoutMs: o.jwksTimeoutMs, maxBytes: o.jwksMaxBytes, maxAgeMs: o.jwksMaxAgeMs, insecureHttpHosts: o.insecureHttpHosts, clock: o.clock })
     : undefined
@@ -113,6 +114,7 @@ function createKeySet (issuer: ResolvedIssuer, o: ResolvedOptions): RemoteKeySet
     maxAgeMs: o.jwksMaxAgeMs,
     staleIfErrorMs: o.jwksStaleIfErrorMs,
     clock: o.clock,
+    counters,
     ...(metadata === undefined ? {} : { resolveUri: async () => await metadata.jwksUri() })
   })
 }

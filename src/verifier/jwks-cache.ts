@@ -13,6 +13,8 @@
  *   and a `kid` that could not be looked up is {@link KeyLookupUnavailableError} (503), not 401.
  */
 import { JwksUnavailableError, KeyLookupUnavailableError, KeyNotFoundError } from './errors.js'
+import type { VerifierCounters } from '../diagnostics/counters.js'
+import { observeJwksFetch } from '../diagnostics/jwks-fetch-observer.js'
 import { fetchJwks, JwksFetchError } from './jwks-fetch.js'
 import type { Jwk } from './jwk.js'
 
@@ -48,6 +50,8 @@ export interface RemoteKeySetOptions {
   readonly refreshAheadMs?: number
   /** Where to download from, asked at each download (discovery); default: the set's `uri`. */
   readonly resolveUri?: () => Promise<string>
+  /** Where each download's outcome and duration is counted (and published). Default: published only. */
+  readonly counters?: VerifierCounters
 }
 
 const FIRST_BACKOFF_MS = 1000
@@ -167,8 +171,10 @@ export class RemoteKeySet {
     this.fetchCount++
     let jwks: Jwk[]
     try {
-      const uri = this.options.resolveUri === undefined ? this.uri : await this.options.resolveUri()
-      jwks = await fetchJwks(uri, this.options.timeoutMs, this.options.maxBytes, this.options.maxRsaBits)
+      jwks = await observeJwksFetch(this.options.counters, async () => {
+        const uri = this.options.resolveUri === undefined ? this.uri : await this.options.resolveUri()
+        return await fetchJwks(uri, this.options.timeoutMs, this.options.maxBytes, this.options.maxRsaBits)
+      })
     } catch (err) {
       this.#failures++
       this.#lastError = (err as JwksFetchError).message

@@ -11,10 +11,16 @@ import secureJson from 'secure-json-parse'
 import { Agent, type Dispatcher } from 'undici'
 import { acceptJwk, DEFAULT_MAX_RSA_BITS, type Jwk } from './jwk.js'
 
+/** How a download failed, for metrics: a fixed set, so it can label a counter. */
+export type JwksFetchFailureReason = 'http_status' | 'timeout' | 'unreachable' | 'too_large' | 'invalid'
+
 /** Why a JWKS (or metadata) download failed. Internal: callers see {@link JwksUnavailableError}. */
 export class JwksFetchError extends Error {
-  /** The HTTP status, when the endpoint answered with one other than 200. */
-  constructor (message: string, readonly status?: number) { super(message) }
+  /**
+   * @param reason - how it failed, as a fixed word (the message is for people).
+   * @param status - the HTTP status, when the endpoint answered with one other than 200.
+   */
+  constructor (message: string, readonly reason: JwksFetchFailureReason = 'invalid', readonly status?: number) { super(message) }
 }
 
 /** What is being downloaded: its `accept` header and its name in messages. */
@@ -38,13 +44,13 @@ async function readCapped (response: Response, maxBytes: number): Promise<string
   if (declared > maxBytes) {
     // Cancel, or the connection stays busy with a body nobody reads until the timeout fires.
     await (response.body as ReadableStream<Uint8Array>).cancel()
-    throw new JwksFetchError(`the response declares ${declared} bytes, over the ${maxBytes}-byte cap`)
+    throw new JwksFetchError(`the response declares ${declared} bytes, over the ${maxBytes}-byte cap`, 'too_large')
   }
   const chunks: Uint8Array[] = []
   let total = 0
   for await (const chunk of response.body as ReadableStream<Uint8Array>) {
     total += chunk.byteLength
-    if (total > maxBytes) throw new JwksFetchError(`the response exceeds the ${maxBytes}-byte cap`)
+    if (total > maxBytes) throw new JwksFetchError(`the response exceeds the ${maxBytes}-byte cap`, 'too_large')
     chunks.push(chunk)
   }
   try {
@@ -65,7 +71,7 @@ async function download (uri: string, kind: DocumentKind, signal: AbortSignal, m
   } as RequestInit)
   if (response.status !== 200) {
     await response.body?.cancel()
-    throw new JwksFetchError(`${kind.name} answered HTTP ${response.status}${response.status >= 300 && response.status < 400 ? ' (redirects are not followed)' : ''}`, response.status)
+    throw new JwksFetchError(`${kind.name} answered HTTP ${response.status}${response.status >= 300 && response.status < 400 ? ' (redirects are not followed)' : ''}`, 'http_status', response.status)
   }
   return await readCapped(response, maxBytes)
 }
@@ -77,7 +83,9 @@ function isTransient (err: unknown): boolean {
 
 function fetchError (err: unknown, timeoutMs: number, kind: DocumentKind): JwksFetchError {
   if (err instanceof JwksFetchError) return err
-  return new JwksFetchError((err as Error).name === 'TimeoutError' ? `no answer within ${timeoutMs} ms` : `${kind.name} could not be reached`)
+  return (err as Error).name === 'TimeoutError'
+    ? new JwksFetchError(`no answer within ${timeoutMs} ms`, 'timeout')
+    : new JwksFetchError(`${kind.name} could not be reached`, 'unreachable')
 }
 
 async function downloadWithRetry (uri: string, kind: DocumentKind, timeoutMs: number, maxBytes: number): Promise<string> {

@@ -10,6 +10,7 @@ import { checkIdentityClaims, checkTimeClaims, checkTimeWindow, type TokenTimes 
 import { decodeCompactJws } from './compact-jws.js'
 import { AlgorithmKeyMismatchError, SignatureInvalidError, TokenMalformedError } from './errors.js'
 import { checkHeader, checkProfileTyp } from './header.js'
+import { VerifierCounters } from '../diagnostics/counters.js'
 import { IssuerRegistry } from './issuer-registry.js'
 import { RemoteKeySet, type KeyEntry } from './jwks-cache.js'
 import { resolveOptions, type ResolvedOptions, type VerifierOptions } from './options.js'
@@ -38,12 +39,14 @@ export class TokenVerifier {
   /** The options after defaults were applied. */
   readonly options: ResolvedOptions
   readonly #issuers: IssuerRegistry
+  /** Verifications, refusals by code, JWKS downloads and cache lookups; `counters.snapshot()` reads them. */
+  readonly counters = new VerifierCounters()
   readonly #cache: TokenCache<CachedToken>
 
   constructor (options: VerifierOptions) {
     this.options = resolveOptions(options)
     const o = this.options
-    this.#issuers = new IssuerRegistry(o)
+    this.#issuers = new IssuerRegistry(o, this.counters)
     this.#cache = new TokenCache({ maxEntries: o.tokenCacheMaxEntries, maxBytes: o.tokenCacheMaxBytes })
   }
 
@@ -93,6 +96,7 @@ export class TokenVerifier {
     if (cached.keySet.isTrusted(cached.key, now)) {
       try {
         checkTimeWindow(cached.times, now / 1000, o.clockToleranceSeconds)
+        this.counters.tokenCache(true)
         return cached.token
       } catch (err) {
         this.#cache.delete(token)
@@ -111,6 +115,8 @@ export class TokenVerifier {
   async verify (token: string): Promise<VerifiedToken> {
     const cached = this.verifyCached(token)
     if (cached !== undefined) return cached
+    // Counted here, not in verifyCached: the plugin asks verifyCached first, then verify.
+    this.counters.tokenCache(false)
     const o = this.options
     // Decoded once: the signature check below reads these parts, nothing parses the token again.
     const { header, payload, signingInput, signature } = decodeCompactJws(token, o.maxTokenBytes)

@@ -5,6 +5,7 @@ import t, { type Test } from 'tap'
 import { JWKS_FETCH_CHANNEL, type JwksFetchMessage } from '../../src/diagnostics/channels.js'
 import { VerifierCounters } from '../../src/diagnostics/counters.js'
 import { classifyJwksFetchError, observeJwksFetch } from '../../src/diagnostics/jwks-fetch-observer.js'
+import { JwksFetchError } from '../../src/verifier/jwks-fetch.js'
 import { fetchJwks } from '../../src/verifier/jwks-fetch.js'
 import { startJwksServer, type JwksServer } from '../helpers/jwks-server.js'
 import { makeKey } from '../helpers/keys.js'
@@ -94,7 +95,8 @@ t.test('publishes on the channel alone when there are no counters', async (t) =>
 })
 
 t.test('reads anything unknown, or no Error at all, as error', async (t) => {
-  t.same(classifyJwksFetchError(new Error('a brand-new failure')), { outcome: 'error', status: null })
+  t.same(classifyJwksFetchError(new Error('the JWKS endpoint answered HTTP 404')), { outcome: 'error', status: null }, 'the sentence is never parsed')
   t.same(classifyJwksFetchError('a string'), { outcome: 'error', status: null })
-  t.same(classifyJwksFetchError(new Error('the JWKS endpoint answered HTTP 404')), { outcome: 'http_status', status: 404 })
+  t.same(classifyJwksFetchError(new JwksFetchError('the JWKS endpoint answered HTTP 404', 'http_status', 404)), { outcome: 'http_status', status: 404 })
+  t.same(classifyJwksFetchError(new JwksFetchError('the metadata has no "jwks_uri"')), { outcome: 'invalid', status: null }, 'invalid by default')
 })

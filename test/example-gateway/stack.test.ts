@@ -15,7 +15,7 @@ t.test('the demo stack runs the whole client_credentials flow through the gatewa
   t.teardown(stack.close)
   const steps = await runFlow(stack)
   t.same(steps.filter((s) => !s.ok), [], 'every step behaves')
-  t.equal(steps.length, 17)
+  t.equal(steps.length, 19)
   const commands = curlCommands(stack)
   t.ok(commands.includes(stack.clients.full.clientId) && commands.includes(stack.clients.full.clientSecret))
   t.ok(commands.includes(`${stack.gatewayUrl}/transactions`))
@@ -33,7 +33,7 @@ t.test('npm start prints the URLs, the clients and the curl commands', async (t)
 t.test('npm run demo exits 0 when every step behaves, and 1 when one does not', async (t) => {
   const lines: string[] = []
   t.equal(await demo(FREE, (l) => { lines.push(l) }), 0)
-  t.match(lines.at(-1), /^demo passed: 17 steps$/)
+  t.match(lines.at(-1), /^demo passed: 19 steps$/)
   const failing = await demo(FREE, (l) => { lines.push(l) }, async (_stack, report) => {
     const step = { name: 'a step that misbehaves', expected: 200, status: 500, ok: false }
     report(step)
