@@ -27,7 +27,7 @@ async function call (url: string, method: string, token: string | undefined, bod
   if (body !== undefined) headers['content-type'] = 'application/json'
   const res = await fetch(url, { method, headers, body: body === undefined ? undefined : JSON.stringify(body) })
   // /metrics answers Prometheus text; everything else here answers JSON.
-  const json = (res.headers.get('content-type') ?? '').includes('json') ? await res.json() as Record<string, unknown> : { text: await res.text() }
+  const json = String(res.headers.get('content-type')).includes('json') ? await res.json() as Record<string, unknown> : { text: await res.text() }
   return { status: res.status, json }
 }
 
