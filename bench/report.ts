@@ -6,7 +6,7 @@ import { mkdir, readFile, writeFile } from 'node:fs/promises'
 import { renderMarkdown } from './markdown.js'
 import type { BenchResults } from './results.js'
 
-const ROOT = new URL('../../bench', import.meta.url)
+const ROOT = new URL('../../bench/', import.meta.url)
 const START = '<!-- bench:results:start -->'
 const END = '<!-- bench:results:end -->'
 
