@@ -44,6 +44,8 @@ function cryptoTable (r: BenchResults): string[] {
 function coldTable (r: BenchResults): string[] {
   if (r.coldStart.length === 0) return []
   return [
+    `Each server's cold start ran ${r.coldStart[0]?.rounds ?? 1} time(s), interleaved; times are medians, JWKS fetches the most any one run made, statuses over all runs.`,
+    '',
     '| Server | concurrent requests | JWKS fetches | first 200 ms | all answered ms | statuses |',
     '|---|---:|---:|---:|---:|---|',
     ...r.coldStart.map((c) => `| ${c.label}${c.ours ? ' **(ours)**' : ''} | ${c.requests} | ${c.jwksFetches} | ${c.firstOkMs === null ? 'none' : c.firstOkMs.toFixed(0)} | ${c.allDoneMs.toFixed(0)} | ${codes(c.statusCodes)} |`)

@@ -12,7 +12,7 @@ import { startJwksServer } from './jwks.js'
 import { writeReport } from './report.js'
 import type { BenchResults, Machine } from './results.js'
 import { diagnostics, type DiagnosticsResult } from './scenarios/diagnostics.js'
-import { COLD_START_APPS, coldStart, type ColdStartResult } from './scenarios/cold-start.js'
+import { COLD_START_APPS, coldStart, summarizeColdStarts, type ColdStartResult } from './scenarios/cold-start.js'
 import type { RunContext } from './scenarios/context.js'
 import { ceiling, measureCrypto, summarizeCrypto, type CryptoAlg } from './scenarios/crypto-limit.js'
 import { flood, type FloodResult } from './scenarios/flood.js'
@@ -67,15 +67,17 @@ async function main (): Promise<void> {
     const baseline = throughput.find((t) => t.scenario.id === 'baseline')
     const ceilingRps = crypto !== undefined && baseline !== undefined ? ceiling(baseline.rps.median, crypto.perSecond.RS256.median) : undefined
 
-    const coldResults: ColdStartResult[] = []
+    const coldRuns = new Map<string, ColdStartResult[]>(COLD_START_APPS.map((target) => [target.id, []]))
     const floodResults: FloodResult[] = []
-    for (const target of COLD_START_APPS) {
-      if (selected(config, 'cold')) {
+    // Interleaved rounds, as the throughput rows are: one cold start is one sample of a noisy race.
+    for (let round = 1; round <= config.rounds && selected(config, 'cold'); round++) {
+      for (const target of COLD_START_APPS) {
         const c = await coldStart(ctx, target)
-        coldResults.push(c)
-        log(`cold ${target.id.padEnd(12)} ${c.jwksFetches} JWKS fetches, first 200 after ${c.firstOkMs?.toFixed(0) ?? 'never'} ms, all in ${c.allDoneMs.toFixed(0)} ms ${JSON.stringify(c.statusCodes)}`)
+        coldRuns.get(target.id)?.push(c)
+        log(`round ${round} cold ${target.id.padEnd(12)} ${c.jwksFetches} JWKS fetches, first 200 after ${c.firstOkMs?.toFixed(0) ?? 'never'} ms, all in ${c.allDoneMs.toFixed(0)} ms ${JSON.stringify(c.statusCodes)}`)
       }
     }
+    const coldResults: ColdStartResult[] = [...coldRuns.values()].filter((runs) => runs.length > 0).map(summarizeColdStarts)
     for (const target of COLD_START_APPS) {
       if (selected(config, 'flood')) {
         const f = await flood(ctx, target)

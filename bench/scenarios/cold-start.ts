@@ -10,6 +10,7 @@ import { ROUTE } from '../identity.js'
 import type { AppName } from '../apps/index.js'
 import type { RunContext } from './context.js'
 import { specFor } from './context.js'
+import { spread } from '../stats.js'
 
 export interface ColdStartResult {
   readonly id: string
@@ -20,6 +21,27 @@ export interface ColdStartResult {
   readonly firstOkMs: number | null
   readonly allDoneMs: number
   readonly statusCodes: Record<string, number>
+  /** How many cold starts the figures summarise (medians of times; the most fetches any one made). */
+  readonly rounds?: number
+}
+
+/**
+ * One server's cold starts over several rounds, as one row: a single cold start is one sample of a
+ * noisy race, so times are medians, JWKS fetches the worst round's, statuses summed.
+ */
+export function summarizeColdStarts (runs: readonly ColdStartResult[]): ColdStartResult {
+  const first = runs[0] as ColdStartResult
+  const ok = runs.map((r) => r.firstOkMs).filter((ms): ms is number => ms !== null)
+  const statusCodes: Record<string, number> = {}
+  for (const run of runs) for (const [code, n] of Object.entries(run.statusCodes)) statusCodes[code] = (statusCodes[code] ?? 0) + n
+  return {
+    ...first,
+    jwksFetches: Math.max(...runs.map((r) => r.jwksFetches)),
+    firstOkMs: ok.length === runs.length ? spread(ok).median : null,
+    allDoneMs: spread(runs.map((r) => r.allDoneMs)).median,
+    statusCodes,
+    rounds: runs.length
+  }
 }
 
 export const COLD_START_APPS: ReadonlyArray<{ id: string, label: string, app: AppName, ours?: boolean }> = [
