@@ -35,7 +35,8 @@ export const CLI_DEFAULTS = Object.freeze({
 })
 
 /** The help text. */
-export const USAGE = `Usage: node dist/src/issuer/cli.js <command> [options]
+export const USAGE = `Usage: fastify-resource-server-issuer <command> [options]
+       (in a clone of the repository, after npm run build: node dist/src/issuer/cli.js <command> [options])
 
 A minimal Cognito-compatible authorization server: client_credentials, and the code flow with a login page.
 
