@@ -6,7 +6,7 @@
 import type { ExplainReport } from './explain.js'
 
 const RESULT = { passed: 'passed ', failed: 'FAILED ', 'not-run': 'not run' } as const
-const STEP_WIDTH = 13
+const STEP_WIDTH = 14
 
 /**
  * The report as lines of text, ending with the verdict.

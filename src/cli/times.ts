@@ -28,7 +28,7 @@ export interface ExplainedTime {
 export function humanDuration (seconds: number): string {
   const s = Math.abs(Math.round(seconds))
   if (s < 120) return `${s} s`
-  if (s < 7200) return `${Math.floor(s / 60)} min`
+  if (s < 3600) return `${Math.floor(s / 60)} min`
   if (s < 172_800) return `${Math.floor(s / 3600)} h`
   return `${Math.floor(s / 86_400)} d`
 }
