@@ -162,7 +162,15 @@ function clockOf (now: string | undefined, clock: () => number): () => number {
   return () => ms
 }
 
+/** The verifier's "is required" messages name options; these name the flags. */
+const REQUIRED: Readonly<Record<string, string>> = {
+  issuer: '--issuer or --user-pool-id is required: name the issuer whose tokens are trusted',
+  clientId: '--client-id is required under the cognito profile: name the app client whose tokens are accepted, or pass --any-client'
+}
+
 function usageLine (err: OptionError): string {
+  const required = /^fastify-resource-server: option "\w+" is required[:( ]/.test(err.message) ? REQUIRED[err.option] : undefined
+  if (required !== undefined) return required
   const expected = err.message.slice(`fastify-resource-server: option "${err.option}" `.length)
   // issuers[0] is --issuer, route.claims.realm_access.roles is --claim.
   const flag = FLAG_OF[(/^(?:route\.)?\w+/.exec(err.option) as RegExpExecArray)[0]] as string

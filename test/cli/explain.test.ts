@@ -3,9 +3,10 @@
 import t, { type Test } from 'tap'
 import { readFileSync } from 'node:fs'
 import { runCli } from '../../src/cli/cli-main.js'
-import type { ExplainReport } from '../../src/cli/explain.js'
+import { explainToken, type ExplainReport } from '../../src/cli/explain.js'
 import { FIXES } from '../../src/cli/fixes.js'
 import { ERROR_CODES } from '../../src/verifier/errors.js'
+import { resolveOptions } from '../../src/verifier/options.js'
 import { startJwksServer, type JwksServer } from '../helpers/jwks-server.js'
 import { accessClaims, makeKey, NOW_S, sign, type TestKey } from '../helpers/keys.js'
 
@@ -170,6 +171,11 @@ t.test('the requirements check does not run when the token itself is refused', a
   const run = await explain(await token({ sub: undefined }), [...base, '--scope', 'admin'])
   t.same(run.report.checks[8], { step: 'requirements', result: 'not-run' })
   t.equal(run.report.code, 'ERR_CLAIM_INVALID')
+})
+
+t.test('an error that is no refusal is thrown, not turned into a verdict', async (t) => {
+  const o = resolveOptions({ issuer: server.issuer, clientId: null, clock: () => (NOW_S + 60) * 1000 })
+  await t.rejects(explainToken(await token(), o, { getKeys: async () => { throw new RangeError('broken key source') } }), RangeError)
 })
 
 // The codes of the README's error table that explain cannot meet, because only the HTTP edge, the
