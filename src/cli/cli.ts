@@ -10,13 +10,6 @@
  * ```
  */
 import { runCli } from './cli-main.js'
+import { stdio } from './stdio.js'
 
-process.exitCode = await runCli(process.argv.slice(2), {
-  out: (text) => { process.stdout.write(`${text}\n`) },
-  err: (text) => { process.stderr.write(`${text}\n`) },
-  readStdin: async () => {
-    let text = ''
-    for await (const chunk of process.stdin) text += String(chunk)
-    return text
-  }
-})
+process.exitCode = await runCli(process.argv.slice(2), stdio)
