@@ -10,16 +10,11 @@
  * node dist/src/issuer/cli.js start
  * ```
  */
+import { stdio } from '../cli/stdio.js'
 import { runCli } from './cli/cli-main.js'
 
 process.exitCode = await runCli(process.argv.slice(2), {
-  out: (text) => { process.stdout.write(`${text}\n`) },
-  err: (text) => { process.stderr.write(`${text}\n`) },
-  readStdin: async () => {
-    let text = ''
-    for await (const chunk of process.stdin) text += String(chunk)
-    return text
-  },
+  ...stdio,
   onStarted: (app) => {
     const stop = (): void => { void app.close() }
     process.once('SIGINT', stop)

@@ -131,7 +131,20 @@ export async function fetchJsonDocument (uri: string, kind: DocumentKind, timeou
  * UTF-8 JWKS.
  */
 export async function fetchJwks (uri: string, timeoutMs: number, maxBytes: number, maxRsaBits = DEFAULT_MAX_RSA_BITS): Promise<Jwk[]> {
-  const body = await fetchJsonDocument(uri, JWKS, timeoutMs, maxBytes)
+  return acceptJwks(await fetchJsonDocument(uri, JWKS, timeoutMs, maxBytes), maxRsaBits)
+}
+
+/**
+ * The keys of a parsed JWKS document that may verify signatures (see jwk.ts), at most 100.
+ * Shared by the download above and the `explain` command's `--jwks <file>`.
+ *
+ * @throws {JwksFetchError} when the document has no `keys` array.
+ * @example
+ * ```ts
+ * const keys = acceptJwks(JSON.parse(text), 4096)
+ * ```
+ */
+export function acceptJwks (body: unknown, maxRsaBits = DEFAULT_MAX_RSA_BITS): Jwk[] {
   const keys = (body as { keys?: unknown } | null)?.keys
   if (!Array.isArray(keys)) throw new JwksFetchError('the response has no "keys" array')
   const accepted: Jwk[] = []

@@ -2,28 +2,19 @@
  * The verifier: takes a bearer token string and returns a {@link VerifiedToken}, or throws one of
  * the coded errors. It knows nothing of HTTP frameworks.
  *
- * Order of checks: size and shape, header, issuer (before any network, so a foreign issuer never
- * causes a fetch), the key from that issuer's own JWKS, the signature, then the claims.
+ * The checks and their order live in verify-steps.ts; this file adds the verified-token cache.
  */
-import { algorithmFitsKey } from './algorithms.js'
-import { checkIdentityClaims, checkTimeClaims, checkTimeWindow, type TokenTimes } from './claims.js'
-import { decodeCompactJws } from './compact-jws.js'
-import { AlgorithmKeyMismatchError, SignatureInvalidError, TokenMalformedError } from './errors.js'
-import { checkHeader, checkProfileTyp } from './header.js'
+import { checkTimeWindow } from './claims.js'
+import { TokenMalformedError } from './errors.js'
 import { VerifierCounters } from '../diagnostics/counters.js'
 import { IssuerRegistry } from './issuer-registry.js'
-import { RemoteKeySet, type KeyEntry } from './jwks-cache.js'
+import type { RemoteKeySet } from './jwks-cache.js'
 import { resolveOptions, type ResolvedOptions, type VerifierOptions } from './options.js'
-import { SignatureKey } from './signature.js'
 import { TokenCache } from './token-cache.js'
-import { createVerifiedToken, type VerifiedToken } from './verified-token.js'
+import type { VerifiedToken } from './verified-token.js'
+import { runChecks, type CheckedToken } from './verify-steps.js'
 
-interface CachedToken {
-  readonly token: VerifiedToken
-  readonly times: TokenTimes
-  readonly keySet: RemoteKeySet
-  readonly key: KeyEntry
-}
+type CachedToken = CheckedToken<RemoteKeySet>
 
 /**
  * Verifies Cognito-style access (or ID) tokens against one or more issuers.
@@ -118,31 +109,8 @@ export class TokenVerifier {
     // Counted here, not in verifyCached: the plugin asks verifyCached first, then verify.
     this.counters.tokenCache(false)
     const o = this.options
-    // Decoded once: the signature check below reads these parts, nothing parses the token again.
-    const { header, payload, signingInput, signature } = decodeCompactJws(token, o.maxTokenBytes)
-    const { alg, kid } = checkHeader(header, o.algorithms)
-    const { issuer, keySet } = this.#issuers.lookup(payload.iss)
-    checkProfileTyp(header, issuer.profile)
-    const candidates = (await keySet.getKeys(kid)).filter((entry) => algorithmFitsKey(alg, entry.jwk))
-    if (candidates.length === 0) {
-      throw new AlgorithmKeyMismatchError(`The token's algorithm ${alg} does not fit the key it names.`)
-    }
-    const key = await verifySignature(alg, signingInput, signature, candidates, o.verifyOnThreadpool)
-
-    const now = o.clock()
-    const times = checkTimeClaims(payload, now / 1000, o.clockToleranceSeconds, o.maxTokenLifetimeSeconds)
-    const identity = checkIdentityClaims(payload, issuer)
-    const verified = createVerifiedToken(identity, { alg, kid }, issuer.issuer, payload)
-    this.#cache.set(token, { token: verified, times, keySet, key }, (times.exp + o.clockToleranceSeconds) * 1000 - now)
-    return verified
+    const checked = await runChecks(token, o, this.#issuers)
+    this.#cache.set(token, checked, (checked.times.exp + o.clockToleranceSeconds) * 1000 - checked.checkedAt)
+    return checked.token
   }
-}
-
-async function verifySignature (alg: VerifiedToken['alg'], signingInput: string, signature: Uint8Array, candidates: readonly KeyEntry[], onThreadpool: boolean): Promise<KeyEntry> {
-  for (const entry of candidates) {
-    // A published key OpenSSL refuses (null) is a bad signature, not a crash: try the next key.
-    const key = SignatureKey.of(entry.jwk)
-    if (key !== null && (onThreadpool ? await key.verify(alg, signingInput, signature) : key.verifySync(alg, signingInput, signature))) return entry
-  }
-  throw new SignatureInvalidError()
 }
