@@ -26,19 +26,28 @@ export function identityHeaderRewriter (
   extra: ExtraStrippedHeaders = { names: [], prefixes: [] }
 ): (headers: IncomingHttpHeaders, auth: VerifiedToken | null) => IncomingHttpHeaders {
   const stripped = strippedHeaderMatcher([...Object.values(names), ...extra.names], extra.prefixes)
+  // A verified token is one object for as long as it is cached, so a repeated token's identity
+  // headers are encoded once, not on every request.
+  const encoded = new WeakMap<VerifiedToken, ReadonlyArray<readonly [string, string]>>()
+  const identity = (auth: VerifiedToken): ReadonlyArray<readonly [string, string]> => {
+    let pairs = encoded.get(auth)
+    if (pairs === undefined) {
+      const list: Array<[string, string]> = [[names.sub, encodeIdentityValue(auth.sub)], [names.scopes, encodeIdentityList(auth.scopes)]]
+      if (auth.clientId !== undefined) list.push([names.clientId, encodeIdentityValue(auth.clientId)])
+      if (auth.username !== undefined) list.push([names.username, encodeIdentityValue(auth.username)])
+      if (auth.groups.length > 0) list.push([names.groups, encodeIdentityList(auth.groups)])
+      if (auth.tokenUse !== undefined) list.push([names.tokenUse, encodeIdentityValue(auth.tokenUse)])
+      pairs = list
+      encoded.set(auth, pairs)
+    }
+    return pairs
+  }
   return (headers, auth) => {
     const out: IncomingHttpHeaders = {}
     for (const name in headers) {
       if (!stripped(name)) out[name] = headers[name]
     }
-    if (auth !== null) {
-      out[names.sub] = encodeIdentityValue(auth.sub)
-      out[names.scopes] = encodeIdentityList(auth.scopes)
-      if (auth.clientId !== undefined) out[names.clientId] = encodeIdentityValue(auth.clientId)
-      if (auth.username !== undefined) out[names.username] = encodeIdentityValue(auth.username)
-      if (auth.groups.length > 0) out[names.groups] = encodeIdentityList(auth.groups)
-      if (auth.tokenUse !== undefined) out[names.tokenUse] = encodeIdentityValue(auth.tokenUse)
-    }
+    if (auth !== null) for (const [name, value] of identity(auth)) out[name] = value
     return out
   }
 }

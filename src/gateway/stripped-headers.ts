@@ -34,13 +34,27 @@ export function canonicalHeaderName (name: string): string {
 }
 
 /** A predicate telling whether a client-sent header name must be dropped. */
+/** How many distinct header names a matcher remembers its answer for. */
+export const DECISIONS_KEPT = 1024
+
 export function strippedHeaderMatcher (names: Iterable<string>, prefixes: Iterable<string>): (name: string) => boolean {
   const exact = new Set([...names, ...WELL_KNOWN_IDENTITY_HEADERS, ...METHOD_OVERRIDE_HEADERS].map(canonicalHeaderName))
   const starts = [...prefixes, ...WELL_KNOWN_IDENTITY_PREFIXES].map(canonicalHeaderName)
-  return (name) => {
+  const decide = (name: string): boolean => {
     const canonical = canonicalHeaderName(name)
     if (exact.has(canonical)) return true
     for (const prefix of starts) if (canonical.startsWith(prefix)) return true
     return false
+  }
+  // Clients send the same few header names again and again: remember the answer for the first
+  // DECISIONS_KEPT names seen, so a flood of made-up names cannot grow the memory.
+  const decided = new Map<string, boolean>()
+  return (name) => {
+    let strip = decided.get(name)
+    if (strip === undefined) {
+      strip = decide(name)
+      if (decided.size < DECISIONS_KEPT) decided.set(name, strip)
+    }
+    return strip
   }
 }

@@ -1,7 +1,7 @@
 import t from 'tap'
 import { DEFAULT_IDENTITY_HEADERS } from '../../src/gateway/config.js'
 import { identityHeaderRewriter } from '../../src/gateway/identity-headers.js'
-import { canonicalHeaderName, strippedHeaderMatcher, WELL_KNOWN_IDENTITY_HEADERS, WELL_KNOWN_IDENTITY_PREFIXES } from '../../src/gateway/stripped-headers.js'
+import { canonicalHeaderName, DECISIONS_KEPT, strippedHeaderMatcher, WELL_KNOWN_IDENTITY_HEADERS, WELL_KNOWN_IDENTITY_PREFIXES } from '../../src/gateway/stripped-headers.js'
 import type { VerifiedToken } from '../../src/index.js'
 
 const rewrite = identityHeaderRewriter(DEFAULT_IDENTITY_HEADERS)
@@ -24,4 +24,19 @@ t.test('every well-known name and prefix is stripped whatever its case and _ spe
   t.ok(stripped('X_MINE') && stripped('x-corp-role') && stripped('X_Corp_Role'))
   t.notOk(stripped('x-forwarded-for') || stripped('accept') || stripped('authorization') || stripped('x-remote-addr'))
   t.equal(canonicalHeaderName('X_Forwarded_User'), 'x-forwarded-user')
+})
+
+t.test('answers the same past the names it remembers, so a flood of made-up names changes nothing', async (t) => {
+  const stripped = strippedHeaderMatcher([], [])
+  for (let i = 0; i < DECISIONS_KEPT + 10; i++) t.equal(stripped(`x-made-up-${i}`), false)
+  t.equal(stripped('X_Forwarded_User'), true, 'a name first seen after the flood is still stripped')
+  t.equal(stripped('x-made-up-0'), false, 'and a remembered answer still holds')
+  t.equal(stripped('X_Forwarded_User'), true)
+})
+
+t.test("a token's identity headers are encoded once and reused for its later requests", async (t) => {
+  const auth = { sub: 'süb', scopes: ['a'], groups: [], clientId: 'c', username: undefined, tokenUse: 'access' } as unknown as VerifiedToken
+  const first = rewrite({ 'x-auth-sub': 'forged' }, auth)
+  t.same(first, { 'x-auth-sub': 's%C3%BCb', 'x-auth-scopes': 'a', 'x-auth-client-id': 'c', 'x-auth-token-use': 'access' })
+  t.same(rewrite({ accept: '*/*' }, auth), { accept: '*/*', ...first }, 'the same values the second time')
 })
