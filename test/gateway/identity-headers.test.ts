@@ -28,7 +28,8 @@ t.test('every well-known name and prefix is stripped whatever its case and _ spe
 
 t.test('answers the same past the names it remembers, so a flood of made-up names changes nothing', async (t) => {
   const stripped = strippedHeaderMatcher([], [])
-  for (let i = 0; i < DECISIONS_KEPT + 10; i++) t.equal(stripped(`x-made-up-${i}`), false)
+  const kept = Array.from({ length: DECISIONS_KEPT + 10 }, (_, i) => stripped(`x-made-up-${i}`))
+  t.equal(kept.filter(Boolean).length, 0, `${kept.length} made-up names, none stripped`)
   t.equal(stripped('X_Forwarded_User'), true, 'a name first seen after the flood is still stripped')
   t.equal(stripped('x-made-up-0'), false, 'and a remembered answer still holds')
   t.equal(stripped('X_Forwarded_User'), true)
