@@ -143,7 +143,9 @@ export function registerOpenApi (fastify: FastifyInstance, options: ResolvedOpen
   fastify.addHook('onRoute', (route) => {
     const { security, extension, scopes } = operationSecurity(route, options.schemeName)
     for (const flow of Object.values(scheme.flows)) {
-      for (const scope of scopes) flow.scopes[scope] ??= options.scopes[scope] ?? ''
+      // The flows start with the described scopes; own members only, since a scope may be named
+      // `constructor` or `toString`.
+      for (const scope of scopes) if (!Object.hasOwn(flow.scopes, scope)) flow.scopes[scope] = ''
     }
     const schema = route.schema as Record<string, unknown> | undefined
     // A route's own security is the user's word; a schema object may be shared, so it is copied.

@@ -24,7 +24,8 @@ const MAX_KID_LENGTH = 1024
 // The alg is attacker-chosen: echo it only when short and plain, so no control character, quote
 // or backslash travels into a log line or a WWW-Authenticate error_description (RFC 6750 §3).
 const SHOWABLE_ALG = /^[A-Za-z0-9+._-]{1,16}$/
-const ACCEPTED_TYP = new Set(['jwt', 'at+jwt', 'application/jwt', 'application/at+jwt'])
+/** Every `typ` the header check lets through (lower case); a profile may narrow it. */
+export const ACCEPTED_TYP: ReadonlySet<string> = new Set(['jwt', 'at+jwt', 'application/jwt', 'application/at+jwt'])
 
 /**
  * Checks the header and returns its `alg` and `kid`.

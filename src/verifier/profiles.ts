@@ -14,6 +14,7 @@
  * claim that tells an access token for this API from an ID token, whose `aud` is a client id.
  */
 import { OptionError } from './errors.js'
+import { ACCEPTED_TYP } from './header.js'
 
 /** A built-in profile, by name. */
 export type ProfileName = 'cognito' | 'rfc9068' | 'auth0' | 'okta' | 'keycloak' | 'entra'
@@ -51,8 +52,6 @@ export interface ResolvedProfile {
 }
 
 const AT_JWT = ['at+jwt', 'application/at+jwt']
-// What the header check lets through at all (header.ts); a profile narrows it.
-const HEADER_TYP = new Set(['jwt', 'application/jwt', ...AT_JWT])
 
 const BUILT_IN: Readonly<Record<Exclude<ProfileName, 'cognito'>, MappedProfile>> = {
   // RFC 9068 §2.1, §2.2.
@@ -95,7 +94,7 @@ function mapped (name: string, profile: ProfileName | 'mapped', input: MappedPro
     if (!PROFILE_KEYS.has(key) && (input as unknown as Record<string, unknown>)[key] !== undefined) throw new OptionError(`${name}.${key}`, 'is not a known profile member')
   }
   const typ = input.typ
-  if (!Array.isArray(typ) || typ.length === 0 || !typ.every((t) => t === null || (typeof t === 'string' && HEADER_TYP.has(t.toLowerCase())))) {
+  if (!Array.isArray(typ) || typ.length === 0 || !typ.every((t) => t === null || (typeof t === 'string' && ACCEPTED_TYP.has(t.toLowerCase())))) {
     throw new OptionError(`${name}.typ`, 'must be a non-empty array drawn from JWT, at+jwt, application/jwt, application/at+jwt, and null for no typ')
   }
   const required: Array<readonly [string, ReadonlySet<string>]> = []

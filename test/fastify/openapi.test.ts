@@ -213,3 +213,13 @@ t.test('a client that follows the document gets in: its token URL and scopes wor
   t.equal(res.statusCode, 200)
   t.same(res.json(), { by: CLIENTS.poster.clientId })
 })
+
+t.test('lists scopes named like Object members (constructor, toString) in the flows', async (t) => {
+  const { doc } = await documented(t, (app) => {
+    app.get('/odd', { config: { auth: { scopes: ['constructor', 'toString'] } } }, async () => 'ok')
+  })
+  for (const flow of Object.values<Doc>(doc.components.securitySchemes.oauth2.flows)) {
+    t.equal(flow.scopes.constructor, '', 'constructor is a listed scope with no description')
+    t.equal(flow.scopes.toString, '')
+  }
+})

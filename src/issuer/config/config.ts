@@ -209,6 +209,9 @@ function client (c: FieldChecker, raw: unknown, field: string, scopes: ReadonlyS
     c.fail(join(field, 'signingAlgorithm'), `must be one of ${CLIENT_SIGNING_ALGORITHMS.join(', ')}`)
   }
   if (o.refreshTokenRotation !== undefined && typeof o.refreshTokenRotation !== 'boolean') c.fail(join(field, 'refreshTokenRotation'), 'must be true or false')
+  // RFC 9700 §4.14.2: a public client's refresh tokens are bearer tokens nothing else protects,
+  // so they rotate (and a reused one revokes its family); only a confidential client may opt out.
+  if (secret === undefined && o.refreshTokenRotation === false) c.fail(join(field, 'refreshTokenRotation'), 'must not be false for a public client (no secret): its refresh tokens must rotate (RFC 9700 §4.14.2)')
   const validity = (name: string, min: number, max: number, fallback: number): number => c.integer(o[name], join(field, name), min, max, fallback)
 
   return {
@@ -220,7 +223,7 @@ function client (c: FieldChecker, raw: unknown, field: string, scopes: ReadonlyS
     accessTokenValiditySeconds: validity('accessTokenValiditySeconds', CONFIG_LIMITS.minAccessTokenValiditySeconds, CONFIG_LIMITS.maxAccessTokenValiditySeconds, CONFIG_LIMITS.defaultAccessTokenValiditySeconds),
     idTokenValiditySeconds: validity('idTokenValiditySeconds', CONFIG_LIMITS.minAccessTokenValiditySeconds, CONFIG_LIMITS.maxAccessTokenValiditySeconds, CONFIG_LIMITS.defaultAccessTokenValiditySeconds),
     refreshTokenValiditySeconds: validity('refreshTokenValiditySeconds', CONFIG_LIMITS.minRefreshTokenValiditySeconds, CONFIG_LIMITS.maxRefreshTokenValiditySeconds, CONFIG_LIMITS.defaultRefreshTokenValiditySeconds),
-    refreshTokenRotation: o.refreshTokenRotation === true,
+    refreshTokenRotation: o.refreshTokenRotation ?? secret === undefined,
     callbackURLs,
     logoutURLs: redirectUrls(c, o.logoutURLs, join(field, 'logoutURLs')),
     signingAlgorithm: algorithm as ClientSigningAlgorithm | undefined

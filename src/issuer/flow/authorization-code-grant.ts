@@ -22,10 +22,14 @@ export async function authorizationCodeGrant (ctx: UserFlowContext, client: Reso
   const redeemed = ctx.codes.redeem(params.code)
   if (redeemed === undefined) throw invalidGrant('The code is unknown or expired.')
   const { grant, replayed, outcome } = redeemed
-  if (replayed) {
-    // The lifetime of the longest token the code could have produced bounds the revocation.
+  // The lifetime of the longest token the code could have produced bounds the revocation.
+  const revokeIssued = async (): Promise<void> => {
     const until = ctx.clock() + Math.max(client.accessTokenValiditySeconds, client.idTokenValiditySeconds) * 1000
     if (outcome.familyId !== undefined) await ctx.refresh.revokeFamily(outcome.familyId, outcome.originJti, until)
+  }
+  if (replayed) {
+    outcome.replayed = true
+    await revokeIssued()
     throw invalidGrant('The code was already used; the tokens issued from it are revoked.')
   }
   if (grant.clientId !== client.clientId) throw invalidGrant('The code was issued to another client.')
@@ -37,13 +41,21 @@ export async function authorizationCodeGrant (ctx: UserFlowContext, client: Reso
     if (params.code_verifier === undefined) throw invalidGrant('The "code_verifier" parameter is required: the authorization request had a code_challenge.')
     if (!verifierMatches(params.code_verifier, grant.codeChallenge)) throw invalidGrant('The "code_verifier" does not match the code_challenge.')
   }
+  // Named before anything is awaited, so a replay that comes while these tokens are being issued
+  // knows what to revoke.
+  const originJti = randomUUID()
+  const familyId = randomUUID()
+  outcome.originJti = originJti
+  outcome.familyId = familyId
   const user = await ctx.users.findBySub(grant.sub)
   if (user === undefined) throw invalidGrant('The user no longer exists.')
-  const originJti = randomUUID()
-  outcome.originJti = originJti
-  const { body, familyId } = await issueUserTokens(ctx, {
-    client, user, scopes: grant.scopes, originJti, authTime: grant.authTime, nonce: grant.nonce, refresh: { kind: 'new' }
+  const { body } = await issueUserTokens(ctx, {
+    client, user, scopes: grant.scopes, originJti, authTime: grant.authTime, nonce: grant.nonce, refresh: { kind: 'new', familyId }
   })
-  outcome.familyId = familyId
+  if (outcome.replayed === true) {
+    // A replay came while issuing: what was stored since is revoked too, and nothing is handed out.
+    await revokeIssued()
+    throw invalidGrant('The code was used twice at once; the tokens issued from it are revoked.')
+  }
   return body
 }

@@ -35,6 +35,8 @@ export interface CodeOutcome {
   familyId?: string
   /** The `origin_jti` of the tokens issued from the code. */
   originJti?: string
+  /** Set by a replay, so a first redemption still issuing when it came revokes what it issued. */
+  replayed?: boolean
 }
 
 /** A random, URL-safe handle with 256 bits of entropy. */

@@ -26,12 +26,16 @@ export interface UserGrant {
   readonly originJti: string
   readonly authTime: number
   readonly nonce: string | undefined
-  /** `new`: a login, a new family; `rotate`: a refresh that replaces the token; `none`: a refresh that keeps it. */
-  readonly refresh: { readonly kind: 'new' } | { readonly kind: 'rotate', readonly familyId: string } | { readonly kind: 'none' }
+  /**
+   * `new`: a login, starting the family `familyId`; `rotate`: a refresh that replaces the token in
+   * its family; `none`: a refresh that keeps it. `refreshScopes`: what a new refresh token carries
+   * (RFC 6749 §6: a narrowed refresh keeps the original scope); default `scopes`.
+   */
+  readonly refresh: { readonly kind: 'new' | 'rotate', readonly familyId: string, readonly scopes?: readonly string[] } | { readonly kind: 'none' }
 }
 
-/** Signs the tokens of `grant` and stores the refresh token's hash. Returns the body and the refresh family. */
-export async function issueUserTokens (ctx: UserFlowContext, grant: UserGrant): Promise<{ body: UserTokenResponse, familyId: string | undefined }> {
+/** Signs the tokens of `grant` and stores the refresh token's hash. Returns the body. */
+export async function issueUserTokens (ctx: UserFlowContext, grant: UserGrant): Promise<{ body: UserTokenResponse }> {
   await ctx.keys.refresh()
   const now = ctx.clock()
   const input: UserTokenInput = {
@@ -50,14 +54,12 @@ export async function issueUserTokens (ctx: UserFlowContext, grant: UserGrant): 
     ? await mintIdToken(input, grant.client.idTokenValiditySeconds, eventId, accessToken, grant.nonce)
     : undefined
   let refreshToken: string | undefined
-  let familyId: string | undefined
   if (grant.refresh.kind !== 'none') {
-    familyId = grant.refresh.kind === 'rotate' ? grant.refresh.familyId : randomUUID()
     refreshToken = await ctx.refresh.issue({
       clientId: grant.client.clientId,
       sub: grant.user.sub,
-      scopes: grant.scopes,
-      familyId,
+      scopes: grant.refresh.scopes ?? grant.scopes,
+      familyId: grant.refresh.familyId,
       originJti: grant.originJti,
       authTime: grant.authTime,
       validitySeconds: grant.client.refreshTokenValiditySeconds
@@ -70,7 +72,6 @@ export async function issueUserTokens (ctx: UserFlowContext, grant: UserGrant): 
       ...(refreshToken === undefined ? {} : { refresh_token: refreshToken }),
       token_type: 'Bearer',
       expires_in: grant.client.accessTokenValiditySeconds
-    },
-    familyId
+    }
   }
 }

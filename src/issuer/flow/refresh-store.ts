@@ -99,7 +99,7 @@ export class RefreshStore {
 
   /** Marks a token replaced by a newer one of its family. */
   async markRotated (record: RefreshRecord): Promise<void> {
-    record.state = 'rotated'
+    record.state = 'rotated' // synchronously, before the save is awaited
     await this.#save()
   }
 
@@ -126,11 +126,12 @@ export class RefreshStore {
 
   /** Writes the store (without expired entries), one write at a time, atomically. */
   async #save (): Promise<void> {
-    const file = this.file
-    if (file === undefined) return
+    // Expired entries go whether or not there is a file, so an in-memory store does not grow forever.
     const now = this.clock()
     for (const [hash, record] of this.#tokens) if (record.expiresAt <= now) this.#tokens.delete(hash)
     for (const [origin, until] of this.#revokedOrigins) if (until <= now) this.#revokedOrigins.delete(origin)
+    const file = this.file
+    if (file === undefined) return
     const document: StoreDocument = {
       version: 1,
       tokens: [...this.#tokens.values()],

@@ -27,9 +27,11 @@ export async function refreshTokenGrant (ctx: UserFlowContext, client: ResolvedC
   // RFC 6749 §6: a narrower scope may be asked for, never a broader one.
   const granted = scopes === undefined || scopes.length === 0 ? record.scopes : [...new Set(scopes)]
   if (granted.some((s) => !record.scopes.includes(s))) throw new OAuthError('invalid_scope', 'A refresh may only narrow the scopes granted at login.')
+  // Marked before anything is awaited, so two refreshes at once cannot both pass the check above.
+  const rotated = client.refreshTokenRotation ? ctx.refresh.markRotated(record) : undefined
   const user = await ctx.users.findBySub(record.sub)
+  await rotated
   if (user === undefined) throw invalidGrant('The user no longer exists.')
-  if (client.refreshTokenRotation) await ctx.refresh.markRotated(record)
   const { body } = await issueUserTokens(ctx, {
     client,
     user,
@@ -37,7 +39,7 @@ export async function refreshTokenGrant (ctx: UserFlowContext, client: ResolvedC
     originJti: record.originJti,
     authTime: record.authTime,
     nonce: undefined,
-    refresh: client.refreshTokenRotation ? { kind: 'rotate', familyId: record.familyId } : { kind: 'none' }
+    refresh: client.refreshTokenRotation ? { kind: 'rotate', familyId: record.familyId, scopes: record.scopes } : { kind: 'none' }
   })
   return body
 }

@@ -136,3 +136,32 @@ t.test('a user removed after login gets no tokens', async (t) => {
   })
   refused(t, await exchange(app, { code: (await logIn(app, { client_id: WEB.clientId })).code }), 400, 'invalid_grant')
 })
+
+t.test('a code replayed while its first redemption is still issuing revokes those tokens, and neither presenter gets any', async (t) => {
+  const { validateConfig } = await import('../../../src/issuer/config/config.js')
+  const { configUserStore } = await import('../../../src/issuer/users/config-user-store.js')
+  const { userPoolConfig } = await import('../../helpers/user-flow.js')
+  const builtIn = configUserStore(validateConfig(await userPoolConfig()).users)
+  let release = (): void => {}
+  let arrived = (): void => {}
+  let gate: Promise<void> | undefined
+  const waiting = new Promise<void>((resolve) => { arrived = resolve })
+  const users = {
+    authenticate: builtIn.authenticate,
+    // The first redemption waits here, inside the token endpoint, until the replay has been answered.
+    findBySub: async (sub: string) => {
+      if (gate !== undefined) { arrived(); await gate }
+      return await builtIn.findBySub(sub)
+    }
+  }
+  const app = await startUserIssuer(t, { users })
+  const { code } = await logIn(app, { client_id: WEB.clientId, scope: 'openid transactions/get' })
+  gate = new Promise<void>((resolve) => { release = resolve })
+  const first = exchange(app, { code })
+  await waiting
+  const replay = await exchange(app, { code })
+  refused(t, replay, 400, 'invalid_grant')
+  release()
+  refused(t, await first, 400, 'invalid_grant')
+  t.match((await first).body.error_description, /used twice/)
+})

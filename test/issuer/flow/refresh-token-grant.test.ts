@@ -92,3 +92,26 @@ t.test('a user removed since the login gets no tokens', async (t) => {
 t.test('PKCE pairs are independent per login', async (t) => {
   t.not(pkce().verifier, pkce().verifier)
 })
+
+t.test('a rotated refresh token keeps the scope of the login after a narrowing refresh (RFC 6749 §6)', async (t) => {
+  const app = await startUserIssuer(t, { clients: { web: { refreshTokenRotation: true } } })
+  const first = await tokens(app)
+  const narrow = await refresh(app, first.body.refresh_token, { scope: 'transactions/get' })
+  t.equal(decodeJwt(narrow.body.access_token).scope, 'transactions/get', 'the access token is narrowed')
+  const wide = await refresh(app, narrow.body.refresh_token)
+  t.equal(wide.status, 200)
+  t.equal(decodeJwt(wide.body.access_token).scope, 'openid transactions/get', 'the new refresh token still carries the login\'s scope')
+})
+
+t.test("a public client's refresh tokens rotate by default, and it may not opt out", async (t) => {
+  const app = await startUserIssuer(t)
+  const { verifier, challenge } = pkce()
+  const { code } = await logIn(app, { client_id: SPA.clientId, scope: 'openid transactions/get', code_challenge: challenge, code_challenge_method: 'S256' })
+  const first = await postToken(app.issuer.urls.tokenEndpoint, { form: { grant_type: 'authorization_code', code, redirect_uri: CALLBACK, client_id: SPA.clientId, code_verifier: verifier } })
+  t.equal(first.status, 200)
+  const second = await refresh(app, first.body.refresh_token, { client_id: SPA.clientId }, null)
+  t.equal(second.status, 200)
+  t.not(second.body.refresh_token, undefined, 'a new refresh token')
+  refused(t, await refresh(app, first.body.refresh_token, { client_id: SPA.clientId }, null), 400, 'invalid_grant')
+  await t.rejects(startUserIssuer(t, { clients: { spa: { refreshTokenRotation: false } } }), { name: 'TypeError', message: /refreshTokenRotation.*public client/ })
+})
