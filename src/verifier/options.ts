@@ -5,6 +5,7 @@
 import { isSupportedAlgorithm, SUPPORTED_ALGORITHMS, type Algorithm } from './algorithms.js'
 import { cognitoIssuers, isUserPoolId } from './cognito.js'
 import { OptionError } from './errors.js'
+import type { TokenCacheAdmission } from './token-cache.js'
 import { COGNITO_PROFILE, resolveProfile, type MappedProfile, type ProfileName, type ResolvedProfile } from './profiles.js'
 
 /** Which kind of Cognito token a route takes: `token_use` is `access` or `id`. */
@@ -106,6 +107,12 @@ export interface VerifierOptions {
   /** Most heap the verified-token cache may hold, in bytes (estimated per token). Default 4194304 (4 MiB); 0 turns the cache off. */
   tokenCacheMaxBytes?: number
   /**
+   * When a verified token enters the cache: `'second-use'` (the default) caches it the second
+   * time it verifies within about the cache's capacity of verifications, so a flow of tokens each
+   * used once never churns the cache (or the heap); `'first-use'` caches every verified token.
+   */
+  tokenCacheAdmission?: TokenCacheAdmission
+  /**
    * Check signatures on libuv's threadpool (crypto.verify's callback form), so other cores share
    * the work. Default true. `false` checks them on the event loop: less CPU per token, better on a
    * single-core host.
@@ -168,6 +175,7 @@ export interface ResolvedOptions {
   readonly maxRsaKeyBits: number
   readonly tokenCacheMaxEntries: number
   readonly tokenCacheMaxBytes: number
+  readonly tokenCacheAdmission: TokenCacheAdmission
   readonly verifyOnThreadpool: boolean
   readonly insecureHttpHosts: ReadonlySet<string>
   /**
@@ -197,6 +205,7 @@ export const DEFAULTS = Object.freeze({
   maxRsaKeyBits: 4096,
   tokenCacheMaxEntries: 10_000,
   tokenCacheMaxBytes: 4_194_304,
+  tokenCacheAdmission: 'second-use' as TokenCacheAdmission,
   issuerCacheMaxEntries: 1000,
   verifyOnThreadpool: true
 })
@@ -205,7 +214,7 @@ const VERIFIER_KEYS = new Set([
   'issuer', 'issuers', 'profile', 'userPoolId', 'jwksUri', 'clientId', 'tokenUse', 'audience', 'algorithms',
   'clockToleranceSeconds', 'maxTokenLifetimeSeconds', 'maxTokenBytes', 'jwksTimeoutMs',
   'jwksCooldownMs', 'jwksMaxAgeMs', 'jwksStaleIfErrorMs', 'jwksMaxBytes', 'maxRsaKeyBits', 'tokenCacheMaxEntries', 'clock',
-  'tokenCacheMaxBytes', 'verifyOnThreadpool', 'allowInsecureHttpHosts', 'trustIssuer', 'issuerCacheMaxEntries'
+  'tokenCacheMaxBytes', 'tokenCacheAdmission', 'verifyOnThreadpool', 'allowInsecureHttpHosts', 'trustIssuer', 'issuerCacheMaxEntries'
 ])
 const ISSUER_KEYS = new Set(['issuer', 'jwksUri', 'profile', 'clientId', 'tokenUse', 'audience'])
 
@@ -234,6 +243,14 @@ function flag (name: string, value: unknown, fallback: boolean): boolean {
   if (value === undefined) return fallback
   if (typeof value !== 'boolean') throw new OptionError(name, `must be true or false (got ${describe(value)})`)
   return value
+}
+
+const ADMISSIONS: ReadonlySet<unknown> = new Set<TokenCacheAdmission>(['second-use', 'first-use'])
+
+function admission (value: unknown): TokenCacheAdmission {
+  if (value === undefined) return DEFAULTS.tokenCacheAdmission
+  if (!ADMISSIONS.has(value)) throw new OptionError('tokenCacheAdmission', `must be "second-use" or "first-use" (got ${describe(value)})`)
+  return value as TokenCacheAdmission
 }
 
 function describe (value: unknown): string {
@@ -495,6 +512,7 @@ export function resolveOptions (options: VerifierOptions): ResolvedOptions {
     maxRsaKeyBits: integer('maxRsaKeyBits', options.maxRsaKeyBits, DEFAULTS.maxRsaKeyBits, 2048, 16_384),
     tokenCacheMaxEntries: integer('tokenCacheMaxEntries', options.tokenCacheMaxEntries, DEFAULTS.tokenCacheMaxEntries, 0, 10_000_000),
     tokenCacheMaxBytes: integer('tokenCacheMaxBytes', options.tokenCacheMaxBytes, DEFAULTS.tokenCacheMaxBytes, 0, 4_294_967_296),
+    tokenCacheAdmission: admission(options.tokenCacheAdmission),
     verifyOnThreadpool: flag('verifyOnThreadpool', options.verifyOnThreadpool, DEFAULTS.verifyOnThreadpool),
     insecureHttpHosts,
     trustIssuer,

@@ -20,6 +20,21 @@ export interface TokenCacheLimits {
   readonly maxEntries: number
   /** Most bytes held, as {@link entryBytes} estimates them; 0 turns the cache off. */
   readonly maxBytes: number
+  /** When a verified token enters: on its `'second-use'` (the default) or its `'first-use'`. */
+  readonly admission?: TokenCacheAdmission
+}
+
+/** When a verified token enters the cache; see {@link TokenCacheLimits.admission}. */
+export type TokenCacheAdmission = 'first-use' | 'second-use'
+
+// The doorkeeper remembers about as many tokens as the cache can hold: a token used again only
+// after more verifications than that would have left the cache before its next use anyway.
+const TYPICAL_ENTRY_BYTES = 2048
+const MAX_DOORKEEPER_SLOTS = 1 << 20
+
+function doorkeeperSlots (maxEntries: number, maxBytes: number): number {
+  const tokens = Math.min(maxEntries, Math.ceil(maxBytes / TYPICAL_ENTRY_BYTES), MAX_DOORKEEPER_SLOTS)
+  return 2 ** Math.ceil(Math.log2(Math.max(tokens, 64)))
 }
 
 // Measured with V8's used heap after full GCs by bench/cache-bytes.ts (see the README, "The
@@ -46,14 +61,45 @@ function keyOf (token: string): string {
   return token.slice(token.lastIndexOf('.') + 1)
 }
 
+/**
+ * A 32-bit fingerprint of a verified token: FNV-1a over the last characters of its signature,
+ * which an issuer's signatures make as good as random. Only verified tokens are fingerprinted, so
+ * nobody can choose one; two tokens that share one merely let the second in a use early.
+ */
+function fingerprint (token: string): number {
+  let h = 0x811c9dc5
+  for (let i = token.length - 9; i < token.length - 1; i++) h = Math.imul(h ^ token.charCodeAt(i), 0x01000193)
+  return h
+}
+
 /** Remembers verified values by token. */
 export class TokenCache<V extends object> {
   readonly #lru: LRUCache<string, Entry<V>> | undefined
+  /** The doorkeeper: the fingerprints of tokens verified once, one per slot (0: none). */
+  readonly #seenOnce: Int32Array | undefined
+  readonly #slotMask: number
 
-  constructor ({ maxEntries, maxBytes }: TokenCacheLimits) {
+  constructor ({ maxEntries, maxBytes, admission = 'second-use' }: TokenCacheLimits) {
     this.#lru = maxEntries > 0 && maxBytes > 0
       ? new LRUCache<string, Entry<V>>({ max: maxEntries, maxSize: maxBytes, sizeCalculation: (entry) => entryBytes(entry.token), ttlAutopurge: false })
       : undefined
+    const slots = admission === 'second-use' && this.#lru !== undefined ? doorkeeperSlots(maxEntries, maxBytes) : 0
+    this.#seenOnce = slots > 0 ? new Int32Array(slots) : undefined
+    this.#slotMask = slots - 1
+  }
+
+  /** Whether `token` was verified once lately; if not, it is noted now. */
+  #admit (token: string): boolean {
+    const seen = this.#seenOnce
+    if (seen === undefined) return true
+    const print = fingerprint(token)
+    const slot = print & this.#slotMask
+    if (seen[slot] === print) {
+      seen[slot] = 0
+      return true
+    }
+    seen[slot] = print
+    return false
   }
 
   get (token: string): V | undefined {
@@ -63,7 +109,7 @@ export class TokenCache<V extends object> {
 
   /** Remembers `value` for at most `ttlMs` milliseconds. */
   set (token: string, value: V, ttlMs: number): void {
-    if (ttlMs > 0) this.#lru?.set(keyOf(token), { token, value }, { ttl: ttlMs })
+    if (ttlMs > 0 && this.#lru !== undefined && this.#admit(token)) this.#lru.set(keyOf(token), { token, value }, { ttl: ttlMs })
   }
 
   /** Forgets `token` (and only it: another token under the same signature is left alone). */

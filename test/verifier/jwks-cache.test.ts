@@ -119,7 +119,7 @@ t.test('refreshes the JWKS in the background once it enters the last tenth of jw
 })
 
 t.test('stops trusting a key removed from the JWKS, even for a token in the verified-token cache', async (t) => {
-  const f = await issuerFixture(t, { key: keyA, options: timing })
+  const f = await issuerFixture(t, { key: keyA, options: { ...timing, tokenCacheAdmission: 'first-use' } })
   const token = await f.token()
   const first = await f.verifier.verify(token)
   t.equal(await f.verifier.verify(token), first, 'served from the cache')
@@ -174,7 +174,7 @@ t.test('keeps verifying with the last good keys while the JWKS endpoint fails, u
 })
 
 t.test('serves a cached token at once during an outage, and retires it once the endpoint is back without its key', async (t) => {
-  const f = await issuerFixture(t, { key: keyA, options: timing })
+  const f = await issuerFixture(t, { key: keyA, options: { ...timing, tokenCacheAdmission: 'first-use' } })
   const token = await f.token()
   const first = await f.verifier.verify(token)
   f.server.handler = failing

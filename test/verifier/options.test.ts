@@ -39,6 +39,7 @@ t.test('applies the documented defaults', async (t) => {
   t.equal(o.jwksMaxBytes, 524_288)
   t.equal(o.tokenCacheMaxEntries, 10_000)
   t.equal(o.tokenCacheMaxBytes, 4_194_304)
+  t.equal(o.tokenCacheAdmission, 'second-use')
   t.equal(o.verifyOnThreadpool, true)
   t.equal(o.clock, Date.now)
   t.same({ ...DEFAULTS }, {
@@ -55,6 +56,7 @@ t.test('applies the documented defaults', async (t) => {
     maxRsaKeyBits: 4096,
     tokenCacheMaxEntries: 10_000,
     tokenCacheMaxBytes: 4_194_304,
+    tokenCacheAdmission: 'second-use',
     issuerCacheMaxEntries: 1000,
     verifyOnThreadpool: true
   })
@@ -80,6 +82,7 @@ t.test('keeps every option it is given', async (t) => {
     jwksMaxBytes: 1024,
     tokenCacheMaxEntries: 0,
     tokenCacheMaxBytes: 0,
+    tokenCacheAdmission: 'first-use',
     verifyOnThreadpool: false,
     clock
   })
@@ -90,6 +93,7 @@ t.test('keeps every option it is given', async (t) => {
   t.same([o.clockToleranceSeconds, o.maxTokenLifetimeSeconds, o.maxTokenBytes, o.jwksTimeoutMs, o.jwksCooldownMs, o.jwksMaxAgeMs, o.jwksStaleIfErrorMs, o.jwksMaxBytes, o.tokenCacheMaxEntries],
     [0, 3600, 4096, 100, 1000, 10_000, 0, 1024, 0])
   t.equal(o.tokenCacheMaxBytes, 0)
+  t.equal(o.tokenCacheAdmission, 'first-use')
   t.equal(o.verifyOnThreadpool, false)
   t.equal(o.clock, clock)
 })
@@ -287,6 +291,13 @@ t.test('takes verifyOnThreadpool as a boolean only', async (t) => {
   for (const bad of [0, 1, 'true', null, {}]) {
     const err = rejectsOption(t, { ...base, verifyOnThreadpool: bad }, 'verifyOnThreadpool', `verifyOnThreadpool ${String(bad)}`)
     t.match(err.message, /must be true or false/)
+  }
+})
+
+t.test('takes tokenCacheAdmission as second-use or first-use only', async (t) => {
+  for (const bad of ['second', 'SECOND-USE', true, 2, null]) {
+    const err = rejectsOption(t, { ...base, tokenCacheAdmission: bad }, 'tokenCacheAdmission', `tokenCacheAdmission ${String(bad)}`)
+    t.match(err.message, /must be "second-use" or "first-use"/)
   }
 })
 

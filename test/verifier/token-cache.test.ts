@@ -6,6 +6,8 @@ import { issuerFixture } from '../helpers/verifier-fixture.js'
 import { makeKey, NOW_S } from '../helpers/keys.js'
 
 const key = await makeKey('RS256', 'key-a')
+/** The tests of what the cache does with an entry let every token in on its first use. */
+const FIRST_USE = { tokenCacheAdmission: 'first-use' } as const
 
 /** The token with one character of its signature changed, still canonical base64url. */
 function flipSignature (token: string): string {
@@ -23,7 +25,7 @@ function swapPart (token: string, part: 0 | 1, change: Record<string, unknown>):
 }
 
 t.test('returns the same frozen object for a repeated token, without a second signature check', async (t) => {
-  const f = await issuerFixture(t, { key })
+  const f = await issuerFixture(t, { key, options: FIRST_USE })
   const token = await f.token()
   const first = await f.verifier.verify(token)
   t.ok(Object.isFrozen(first))
@@ -33,7 +35,7 @@ t.test('returns the same frozen object for a repeated token, without a second si
 })
 
 t.test('never hits for a token that differs by one byte', async (t) => {
-  const f = await issuerFixture(t, { key })
+  const f = await issuerFixture(t, { key, options: FIRST_USE })
   const token = await f.token()
   await f.verifier.verify(token)
   for (const [label, changed] of [
@@ -49,7 +51,7 @@ t.test('never hits for a token that differs by one byte', async (t) => {
 })
 
 t.test('never lets a cached token outlive its exp', async (t) => {
-  const f = await issuerFixture(t, { key, options: { clockToleranceSeconds: 5 } })
+  const f = await issuerFixture(t, { key, options: { ...FIRST_USE, clockToleranceSeconds: 5 } })
   const token = await f.token({ exp: NOW_S + 60 })
   const first = await f.verifier.verify(token)
   f.clock.set((NOW_S + 60 + 5) * 1000 - 1)
@@ -61,7 +63,7 @@ t.test('never lets a cached token outlive its exp', async (t) => {
 })
 
 t.test('holds at most tokenCacheMaxEntries tokens, dropping the least recently used', async (t) => {
-  const f = await issuerFixture(t, { key, options: { tokenCacheMaxEntries: 3 } })
+  const f = await issuerFixture(t, { key, options: { ...FIRST_USE, tokenCacheMaxEntries: 3 } })
   const tokens = await Promise.all([1, 2, 3, 4, 5].map(async (i) => await f.token({ jti: `jti-${i}` })))
   const verified = []
   for (const token of tokens) verified.push(await f.verifier.verify(token))
@@ -72,7 +74,7 @@ t.test('holds at most tokenCacheMaxEntries tokens, dropping the least recently u
 })
 
 t.test('turns the cache off with tokenCacheMaxEntries 0', async (t) => {
-  const f = await issuerFixture(t, { key, options: { tokenCacheMaxEntries: 0 } })
+  const f = await issuerFixture(t, { key, options: { ...FIRST_USE, tokenCacheMaxEntries: 0 } })
   const token = await f.token()
   const first = await f.verifier.verify(token)
   const second = await f.verifier.verify(token)
@@ -82,7 +84,7 @@ t.test('turns the cache off with tokenCacheMaxEntries 0', async (t) => {
 })
 
 t.test('remembers a value for its time to live only, and never for none', async (t) => {
-  const cache = new TokenCache<{ n: number }>({ maxEntries: 2, maxBytes: 1_000_000 })
+  const cache = new TokenCache<{ n: number }>({ maxEntries: 2, maxBytes: 1_000_000, admission: 'first-use' })
   const value = { n: 1 }
   cache.set('a', value, 60_000)
   t.equal(cache.get('a'), value)
@@ -95,14 +97,14 @@ t.test('remembers a value for its time to live only, and never for none', async 
   t.equal(cache.get('a'), undefined)
   t.equal(cache.size, 0)
 
-  const short = new TokenCache<{ n: number }>({ maxEntries: 2, maxBytes: 1_000_000 })
+  const short = new TokenCache<{ n: number }>({ maxEntries: 2, maxBytes: 1_000_000, admission: 'first-use' })
   short.set('x', value, 1)
   await new Promise((resolve) => setTimeout(resolve, 20))
   t.equal(short.get('x'), undefined, 'an entry past its time to live is gone')
 })
 
 t.test('remembers nothing when disabled', async (t) => {
-  const cache = new TokenCache<{ n: number }>({ maxEntries: 0, maxBytes: 1_000_000 })
+  const cache = new TokenCache<{ n: number }>({ maxEntries: 0, maxBytes: 1_000_000, admission: 'first-use' })
   cache.set('a', { n: 1 }, 60_000)
   t.equal(cache.get('a'), undefined)
   cache.delete('a')
@@ -110,7 +112,7 @@ t.test('remembers nothing when disabled', async (t) => {
 })
 
 t.test('a token that shares only the signature never hits, and deleting it leaves the real one', async (t) => {
-  const cache = new TokenCache<{ n: number }>({ maxEntries: 10, maxBytes: 1_000_000 })
+  const cache = new TokenCache<{ n: number }>({ maxEntries: 10, maxBytes: 1_000_000, admission: 'first-use' })
   const value = { n: 1 }
   cache.set('header.payload.signature', value, 60_000)
   t.equal(cache.get('header.payload.signature'), value)
@@ -120,17 +122,17 @@ t.test('a token that shares only the signature never hits, and deleting it leave
 })
 
 t.test('holds at most tokenCacheMaxBytes of tokens, as estimated from their length', async (t) => {
-  const f = await issuerFixture(t, { key })
+  const f = await issuerFixture(t, { key, options: FIRST_USE })
   const tokens = await Promise.all([1, 2, 3, 4, 5].map(async (i) => await f.token({ jti: `jti-${i}` })))
   const each = entryBytes(tokens[0] as string)
-  const small = f.makeVerifier({ tokenCacheMaxBytes: 3 * each + 2 })
+  const small = f.makeVerifier({ ...FIRST_USE, tokenCacheMaxBytes: 3 * each + 2 })
   const verified = []
   for (const token of tokens) verified.push(await small.verify(token))
   t.equal(small.cachedTokenCount, 3, 'three fit, a fourth would pass the bound')
   t.ok(small.cachedTokenBytes <= 3 * each + 2)
   t.equal(await small.verify(tokens[4] as string), verified[4], 'the newest is cached')
   t.not(await small.verify(tokens[0] as string), verified[0], 'the oldest was evicted and verified afresh')
-  const none = f.makeVerifier({ tokenCacheMaxBytes: 0 })
+  const none = f.makeVerifier({ ...FIRST_USE, tokenCacheMaxBytes: 0 })
   await none.verify(tokens[0] as string)
   t.equal(none.cachedTokenCount, 0, 'tokenCacheMaxBytes 0 turns the cache off')
   t.equal(none.cachedTokenBytes, 0)
@@ -139,7 +141,7 @@ t.test('holds at most tokenCacheMaxBytes of tokens, as estimated from their leng
 t.test('estimates an entry from the token length, so a longer token costs more', async (t) => {
   t.equal(entryBytes('a'.repeat(800)), 2300, 'a Cognito-sized access token')
   t.ok(entryBytes('a'.repeat(4000)) > 4 * entryBytes('a'.repeat(800)) / 2)
-  const cache = new TokenCache<{ n: number }>({ maxEntries: 100, maxBytes: entryBytes('h.p.s') * 2 })
+  const cache = new TokenCache<{ n: number }>({ maxEntries: 100, maxBytes: entryBytes('h.p.s') * 2, admission: 'first-use' })
   cache.set('h.p.s', { n: 1 }, 60_000)
   cache.set('h.p.t', { n: 2 }, 60_000)
   t.equal(cache.bytes, 2 * entryBytes('h.p.s'))
@@ -148,4 +150,45 @@ t.test('estimates an entry from the token length, so a longer token costs more',
   t.equal(cache.get('h.p.s'), undefined)
   cache.set(`h.p.${'x'.repeat(10_000)}`, { n: 4 }, 60_000)
   t.equal(cache.size, 2, 'an entry larger than the whole bound is not stored')
+})
+
+t.test('by default caches a token on its second use, so a token used once never enters', async (t) => {
+  const f = await issuerFixture(t, { key })
+  const token = await f.token()
+  const first = await f.verifier.verify(token)
+  t.equal(f.verifier.cachedTokenCount, 0, 'the first use only notes the token')
+  const second = await f.verifier.verify(token)
+  t.not(second, first, 'the second use is verified afresh')
+  t.equal(f.verifier.cachedTokenCount, 1, 'and cached')
+  t.equal(await f.verifier.verify(token), second, 'the third is served from the cache')
+  t.equal(f.verifier.options.tokenCacheAdmission, 'second-use')
+})
+
+t.test('a flow of tokens each used once leaves the cache empty', async (t) => {
+  const f = await issuerFixture(t, { key })
+  for (let i = 0; i < 20; i++) await f.verifier.verify(await f.token({ jti: `once-${i}` }))
+  t.equal(f.verifier.cachedTokenCount, 0)
+  t.equal(f.verifier.cachedTokenBytes, 0)
+})
+
+t.test('forgets a token seen once after about the cache\'s capacity of other tokens', async (t) => {
+  // 64 entries: the doorkeeper remembers 64 tokens seen once.
+  const cache = new TokenCache<{ n: number }>({ maxEntries: 64, maxBytes: 1_000_000 })
+  const token = (i: number): string => `h.p.signature-${String(i).padStart(8, '0')}A`
+  cache.set(token(0), { n: 0 }, 60_000)
+  cache.set(token(0), { n: 0 }, 60_000)
+  t.equal(cache.size, 1, 'used twice in a row: cached')
+  cache.set(token(1), { n: 1 }, 60_000)
+  for (let i = 2; i < 2000; i++) cache.set(token(i), { n: i }, 60_000)
+  cache.set(token(1), { n: 1 }, 60_000)
+  t.equal(cache.get(token(1)), undefined, 'its second use came after 2,000 others: noted again, not cached')
+  t.equal(cache.size, 1)
+})
+
+t.test('a token too short to fingerprint is still only cached on its second use', async (t) => {
+  const cache = new TokenCache<{ n: number }>({ maxEntries: 10, maxBytes: 1_000_000 })
+  cache.set('a.b.c', { n: 1 }, 60_000)
+  t.equal(cache.size, 0)
+  cache.set('a.b.c', { n: 1 }, 60_000)
+  t.equal(cache.size, 1)
 })
