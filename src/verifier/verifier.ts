@@ -38,7 +38,7 @@ export class TokenVerifier {
     this.options = resolveOptions(options)
     const o = this.options
     this.#issuers = new IssuerRegistry(o, this.counters)
-    this.#cache = new TokenCache({ maxEntries: o.tokenCacheMaxEntries, maxBytes: o.tokenCacheMaxBytes })
+    this.#cache = new TokenCache({ maxEntries: o.tokenCacheMaxEntries, maxBytes: o.tokenCacheMaxBytes, admission: o.tokenCacheAdmission })
   }
 
   /** How many JWKS downloads were started, over all issuers. For tests and benchmarks. */
@@ -104,9 +104,17 @@ export class TokenVerifier {
    * @throws {ResourceServerError} one subclass per failure; see the README's error table.
    */
   async verify (token: string): Promise<VerifiedToken> {
-    const cached = this.verifyCached(token)
-    if (cached !== undefined) return cached
-    // Counted here, not in verifyCached: the plugin asks verifyCached first, then verify.
+    return this.verifyCached(token) ?? await this.verifyInFull(token)
+  }
+
+  /**
+   * The asynchronous half of {@link verify}: every check, without looking in the cache first, and
+   * the result cached. For a caller that has just had `undefined` from {@link verifyCached}.
+   *
+   * @throws {ResourceServerError} one subclass per failure; see the README's error table.
+   */
+  async verifyInFull (token: string): Promise<VerifiedToken> {
+    // Counted here, not in verifyCached, which also answers callers that go on to verify().
     this.counters.tokenCache(false)
     const o = this.options
     const checked = await runChecks(token, o, this.#issuers)
