@@ -12,7 +12,7 @@ import { startJwksServer } from './jwks.js'
 import { writeReport } from './report.js'
 import type { BenchResults, Machine } from './results.js'
 import { diagnostics, type DiagnosticsResult } from './scenarios/diagnostics.js'
-import { COLD_START_APPS, coldStart, summarizeColdStarts, type ColdStartResult } from './scenarios/cold-start.js'
+import { COLD_START_APPS, coldStart, coldStartOrder, settle, summarizeColdStarts, type ColdStartResult } from './scenarios/cold-start.js'
 import type { RunContext } from './scenarios/context.js'
 import { ceiling, measureCrypto, summarizeCrypto, type CryptoAlg } from './scenarios/crypto-limit.js'
 import { flood, type FloodResult } from './scenarios/flood.js'
@@ -71,7 +71,10 @@ async function main (): Promise<void> {
     const floodResults: FloodResult[] = []
     // Interleaved rounds, as the throughput rows are: one cold start is one sample of a noisy race.
     for (let round = 1; round <= config.rounds && selected(config, 'cold'); round++) {
-      for (const target of COLD_START_APPS) {
+      // Each round starts with the next server: whoever goes first runs while the bench process
+      // is still busy from what came before, which cost the first server about 35 ms a run.
+      for (const target of coldStartOrder(round)) {
+        await settle()
         const c = await coldStart(ctx, target)
         coldRuns.get(target.id)?.push(c)
         log(`round ${round} cold ${target.id.padEnd(12)} ${c.jwksFetches} JWKS fetches, first 200 after ${c.firstOkMs?.toFixed(0) ?? 'never'} ms, all in ${c.allDoneMs.toFixed(0)} ms ${JSON.stringify(c.statusCodes)}`)

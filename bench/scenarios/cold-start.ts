@@ -51,6 +51,21 @@ export const COLD_START_APPS: ReadonlyArray<{ id: string, label: string, app: Ap
   { id: 'jwt-jwks', label: 'fastify-jwt-jwks', app: 'fastify-jwt-jwks' }
 ]
 
+/** Round `round`'s order (from 1): the servers rotated, so each goes first in turn. */
+export function coldStartOrder (round: number): ReadonlyArray<typeof COLD_START_APPS[number]> {
+  const shift = (round - 1) % COLD_START_APPS.length
+  return [...COLD_START_APPS.slice(shift), ...COLD_START_APPS.slice(0, shift)]
+}
+
+/**
+ * Lets the bench process go quiet before a cold start: the previous server's sockets closed, its
+ * garbage collected (with --expose-gc), so the race starts from the same state for every server.
+ */
+export async function settle (): Promise<void> {
+  (globalThis as { gc?: () => void }).gc?.()
+  await new Promise((resolve) => setTimeout(resolve, 250))
+}
+
 function get (agent: Agent, url: URL, token: string): Promise<number> {
   return new Promise((resolve) => {
     const req = request(url, { agent, headers: { authorization: `Bearer ${token}` } }, (res) => {
