@@ -3,9 +3,9 @@
  * signature check. Bounded in entries and in bytes (LRU), an entry never outlives the token's
  * `exp`, and the caller rechecks the time window and the signing key's standing on every hit.
  *
- * The map is keyed by the signature segment, a third of the token, because hashing the fresh
- * header string is the main cost of a lookup; a hit then compares the whole token, so a changed
- * byte anywhere (a forged payload under a copied signature included) never hits.
+ * The map is keyed by the last 24 characters of the signature, because hashing the fresh header
+ * string is the main cost of a lookup; a hit then compares the whole token, so a changed byte
+ * anywhere (a forged payload under a copied signature included) never hits.
  */
 import { LRUCache } from 'lru-cache'
 
@@ -57,8 +57,12 @@ export function entryBytes (token: string): number {
   return Math.ceil(BYTES_PER_ENTRY + BYTES_PER_TOKEN_CHAR * token.length)
 }
 
+// Every lookup hashes its key afresh (each request brings a new header string), so the key is
+// short: the signature's last characters, 144 bits an issuer's signature makes as good as random.
+const KEY_CHARS = 24
+
 function keyOf (token: string): string {
-  return token.slice(token.lastIndexOf('.') + 1)
+  return token.slice(Math.max(token.lastIndexOf('.') + 1, token.length - KEY_CHARS))
 }
 
 /**

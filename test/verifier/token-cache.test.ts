@@ -192,3 +192,13 @@ t.test('a token too short to fingerprint is still only cached on its second use'
   cache.set('a.b.c', { n: 1 }, 60_000)
   t.equal(cache.size, 1)
 })
+
+t.test('tokens that share the end of their signature never answer for each other', async (t) => {
+  const cache = new TokenCache<{ n: number }>({ maxEntries: 10, maxBytes: 1_000_000, admission: 'first-use' })
+  const tail = 'x'.repeat(40)
+  const real = { n: 1 }
+  cache.set(`h.p.AAAA${tail}`, real, 60_000)
+  t.equal(cache.get(`h.p.BBBB${tail}`), undefined, 'same last 24 characters, another token')
+  cache.delete(`h.p.BBBB${tail}`)
+  t.equal(cache.get(`h.p.AAAA${tail}`), real, 'and deleting the other leaves this one')
+})
