@@ -21,6 +21,8 @@ const PROFILES = fileURLToPath(new URL('../../bench/results/profiles', import.me
 export interface StartOptions {
   /** Write a V8 CPU profile named after `profileName` into bench/results/profiles/. */
   readonly profileName?: string
+  /** Environment variables set for the server process only (UV_THREADPOOL_SIZE, say). */
+  readonly env?: Readonly<Record<string, string>>
 }
 
 export async function startServer (spec: ServerSpec, options: StartOptions = {}): Promise<ServerHandle> {
@@ -29,7 +31,7 @@ export async function startServer (spec: ServerSpec, options: StartOptions = {})
     mkdirSync(PROFILES, { recursive: true })
     execArgv.push('--cpu-prof', `--cpu-prof-dir=${PROFILES}`, `--cpu-prof-name=${options.profileName}.cpuprofile`)
   }
-  const child: ChildProcess = fork(SERVER, [JSON.stringify(spec)], { execArgv, stdio: ['ignore', 'inherit', 'inherit', 'ipc'] })
+  const child: ChildProcess = fork(SERVER, [JSON.stringify(spec)], { execArgv, stdio: ['ignore', 'inherit', 'inherit', 'ipc'], ...(options.env === undefined ? {} : { env: { ...process.env, ...options.env } }) })
   const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()))
   const pending = new Map<number, (stats: Record<string, number>) => void>()
   let nextId = 0

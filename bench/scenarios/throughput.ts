@@ -44,8 +44,10 @@ async function measure (ctx: RunContext, scenario: ThroughputScenario, round: nu
   const { config } = ctx
   const upstream = scenario.upstream === undefined ? undefined : await startServer(specFor(ctx, scenario.upstream))
   try {
-    const server = await startServer(specFor(ctx, scenario.app, scenario.options, upstream?.origin),
-      config.profile ? { profileName: `${scenario.id}-r${round}` } : {})
+    const server = await startServer(specFor(ctx, scenario.app, scenario.options, upstream?.origin), {
+      ...(config.profile ? { profileName: `${scenario.id}-r${round}` } : {}),
+      ...(scenario.env === undefined ? {} : { env: scenario.env })
+    })
     try {
       const tokens = tokensFor(ctx, scenario)
       const forged = scenario.noAuth === true ? undefined : await forgedStatus(server.origin, ctx.tokens.repeat)
