@@ -42,7 +42,7 @@ async function main (): Promise<void> {
         const claims = { sub: CLIENT_ID, token_use: 'access', scope: SCOPE, auth_time: iat, iss: ISSUER, exp: iat + 3600, iat, version: 2, jti: `jti-${pad}-${i}`, client_id: CLIENT_ID, pad: signature + 'p'.repeat(pad) }
         tokens.push(Buffer.from(await new SignJWT(claims).setProtectedHeader({ alg: 'EdDSA', kid: 'k', typ: 'JWT' }).sign(privateKey), 'latin1'))
       }
-      const verifier = new TokenVerifier({ issuer: { issuer: ISSUER, jwksUri: jwks.jwksUri }, clientId: CLIENT_ID, algorithms: ['EdDSA'], tokenCacheMaxEntries: 10 * TOKENS, tokenCacheMaxBytes: 2 ** 32 })
+      const verifier = new TokenVerifier({ issuer: { issuer: ISSUER, jwksUri: jwks.jwksUri }, clientId: CLIENT_ID, algorithms: ['EdDSA'], tokenCacheMaxEntries: 10 * TOKENS, tokenCacheMaxBytes: 2 ** 32, tokenCacheAdmission: 'first-use' })
       await verifier.verify((tokens[0] as Buffer).toString('latin1'))
       const before = collect()
       for (const token of tokens.slice(1)) await verifier.verify(token.toString('latin1'))

@@ -42,7 +42,7 @@ export const THROUGHPUT: readonly ThroughputScenario[] = [
   { id: 'ours-unique-sync', row: '3', label: 'fastify-resource-server, unique tokens, verifyOnThreadpool: false', app: 'resource-server', options: { verifyOnThreadpool: false }, workload: 'unique', group: 'unique', ours: true },
   // Not the default, a deployment setting: libuv's pool cut to one thread, beside the event loop,
   // on this 2-core machine. Four threads (libuv's default) contend with the event loop for two
-  // cores; one drains its queue without sleeping. The README gives the numbers.
+  // cores; one drains its queue without sleeping. Reported for information, never a goal.
   { id: 'ours-unique-pool1', row: '3', label: 'fastify-resource-server, unique tokens, UV_THREADPOOL_SIZE=1', app: 'resource-server', env: { UV_THREADPOOL_SIZE: '1' }, workload: 'unique', group: 'unique', ours: true },
   { id: 'fastify-jwt-cache-repeat', row: '4', label: '@fastify/jwt + get-jwks, fast-jwt cache on, repeated token', app: 'fastify-jwt', options: { cache: true }, workload: 'repeat', group: 'repeat' },
   { id: 'fastify-jwt-nocache-repeat', row: '4', label: '@fastify/jwt + get-jwks, cache off, repeated token', app: 'fastify-jwt', options: { cache: false }, workload: 'repeat', group: 'repeat' },

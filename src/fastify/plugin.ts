@@ -141,7 +141,7 @@ async function resourceServer (fastify: FastifyInstance, options: ResourceServer
     return false
   }
 
-  async function verifyInFull (request: FastifyRequest, reply: FastifyReply, bearer: string, needs: CompiledRequirements, lookedUp: boolean): Promise<boolean> {
+  async function verifyAndAccept (request: FastifyRequest, reply: FastifyReply, bearer: string, needs: CompiledRequirements, lookedUp: boolean): Promise<boolean> {
     try {
       const token = lookedUp ? await verifier.verifyInFull(bearer) : await verifier.verify(bearer)
       if (validate !== undefined && await validate(token, request) === false) throw new ClaimRejectedError()
@@ -170,7 +170,7 @@ async function resourceServer (fastify: FastifyInstance, options: ResourceServer
     } catch (err) {
       return refuseOrRethrow(request, reply, err)
     }
-    return verifyInFull(request, reply, bearer, needs, validate === undefined)
+    return verifyAndAccept(request, reply, bearer, needs, validate === undefined)
   }
 
   function hookFor (needs: CompiledRequirements): AuthorizeHook {

@@ -6,6 +6,8 @@ import { isSupportedAlgorithm, SUPPORTED_ALGORITHMS, type Algorithm } from './al
 import { cognitoIssuers, isUserPoolId } from './cognito.js'
 import { OptionError } from './errors.js'
 import type { TokenCacheAdmission } from './token-cache.js'
+
+export type { TokenCacheAdmission }
 import { COGNITO_PROFILE, resolveProfile, type MappedProfile, type ProfileName, type ResolvedProfile } from './profiles.js'
 
 /** Which kind of Cognito token a route takes: `token_use` is `access` or `id`. */
@@ -108,8 +110,9 @@ export interface VerifierOptions {
   tokenCacheMaxBytes?: number
   /**
    * When a verified token enters the cache: `'second-use'` (the default) caches it the second
-   * time it verifies within about the cache's capacity of verifications, so a flow of tokens each
-   * used once never churns the cache (or the heap); `'first-use'` caches every verified token.
+   * time it verifies, if that comes within (on average) about the cache's capacity of other
+   * tokens, so a flow of tokens each used once never churns the cache (or the heap);
+   * `'first-use'` caches every verified token.
    */
   tokenCacheAdmission?: TokenCacheAdmission
   /**

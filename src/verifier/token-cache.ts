@@ -27,8 +27,9 @@ export interface TokenCacheLimits {
 /** When a verified token enters the cache; see {@link TokenCacheLimits.admission}. */
 export type TokenCacheAdmission = 'first-use' | 'second-use'
 
-// The doorkeeper remembers about as many tokens as the cache can hold: a token used again only
-// after more verifications than that would have left the cache before its next use anyway.
+// The doorkeeper has one slot per token the cache can hold, so a note outlives, on average, about
+// that many other first uses: a token used again only after more than that would have left the
+// cache before its next use anyway.
 const TYPICAL_ENTRY_BYTES = 2048
 const MAX_DOORKEEPER_SLOTS = 1 << 20
 
@@ -66,14 +67,16 @@ function keyOf (token: string): string {
 }
 
 /**
- * A 32-bit fingerprint of a verified token: FNV-1a over the last characters of its signature,
- * which an issuer's signatures make as good as random. Only verified tokens are fingerprinted, so
- * nobody can choose one; two tokens that share one merely let the second in a use early.
+ * A 32-bit fingerprint of a verified token, never 0 (an empty slot): FNV-1a over eight characters
+ * of its signature, which an issuer's signatures make as good as random; the last character is
+ * left out, as it carries only 2 to 4 bits. Only tokens that verified are fingerprinted, so only
+ * a trusted issuer could aim at one, and two tokens that share one merely let the second in a use
+ * early, or delay the first's by one.
  */
 function fingerprint (token: string): number {
   let h = 0x811c9dc5
-  for (let i = token.length - 9; i < token.length - 1; i++) h = Math.imul(h ^ token.charCodeAt(i), 0x01000193)
-  return h
+  for (let i = Math.max(0, token.length - 9); i < token.length - 1; i++) h = Math.imul(h ^ token.charCodeAt(i), 0x01000193)
+  return h === 0 ? 1 : h
 }
 
 /** Remembers verified values by token. */
@@ -116,7 +119,7 @@ export class TokenCache<V extends object> {
     if (ttlMs > 0 && this.#lru !== undefined && this.#admit(token)) this.#lru.set(keyOf(token), { token, value }, { ttl: ttlMs })
   }
 
-  /** Forgets `token` (and only it: another token under the same signature is left alone). */
+  /** Forgets `token` (and only it: another token under the same key is left alone). */
   delete (token: string): void {
     const key = keyOf(token)
     if (this.#lru?.get(key)?.token === token) this.#lru.delete(key)

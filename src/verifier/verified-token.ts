@@ -53,8 +53,7 @@ export interface VerifiedToken extends TokenIdentity {
 function deepFreeze<T> (value: T): T {
   if (typeof value === 'object' && value !== null && !Object.isFrozen(value)) {
     Object.freeze(value)
-    // JSON values: own members only, and Object.prototype has no enumerable ones.
-    for (const name in value) deepFreeze(value[name])
+    for (const member of Object.values(value)) deepFreeze(member)
   }
   return value
 }
@@ -85,6 +84,8 @@ class FrozenVerifiedToken implements VerifiedToken {
     this.tokenUse = identity.tokenUse
     this.clientId = identity.clientId
     this.username = identity.username
+    // Frozen before the claims: deepFreeze skips a frozen array, which is safe because these
+    // hold strings only (the claims checks refuse anything else).
     this.scopes = Object.freeze(identity.scopes)
     this.groups = Object.freeze(identity.groups)
     this.roles = Object.freeze(identity.roles)

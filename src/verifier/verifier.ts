@@ -16,6 +16,10 @@ import { runChecks, type CheckedToken } from './verify-steps.js'
 
 type CachedToken = CheckedToken<RemoteKeySet>
 
+function requireToken (token: unknown): void {
+  if (typeof token !== 'string' || token.length === 0) throw new TokenMalformedError('The token must be a non-empty string.')
+}
+
 /**
  * Verifies Cognito-style access (or ID) tokens against one or more issuers.
  *
@@ -79,7 +83,7 @@ export class TokenVerifier {
    * @throws {ResourceServerError} when the cached token has expired, or `token` is empty.
    */
   verifyCached (token: string): VerifiedToken | undefined {
-    if (typeof token !== 'string' || token.length === 0) throw new TokenMalformedError('The token must be a non-empty string.')
+    requireToken(token)
     const cached = this.#cache.get(token)
     if (cached === undefined) return undefined
     const o = this.options
@@ -109,11 +113,17 @@ export class TokenVerifier {
 
   /**
    * The asynchronous half of {@link verify}: every check, without looking in the cache first, and
-   * the result cached. For a caller that has just had `undefined` from {@link verifyCached}.
+   * the result offered to the cache. For a caller that has just had `undefined` from
+   * {@link verifyCached}; it is counted as a cache miss.
    *
    * @throws {ResourceServerError} one subclass per failure; see the README's error table.
+   * @example
+   * ```ts
+   * const token = verifier.verifyCached(bearer) ?? await verifier.verifyInFull(bearer)
+   * ```
    */
   async verifyInFull (token: string): Promise<VerifiedToken> {
+    requireToken(token)
     // Counted here, not in verifyCached, which also answers callers that go on to verify().
     this.counters.tokenCache(false)
     const o = this.options

@@ -185,7 +185,18 @@ t.test('forgets a token seen once after about the cache\'s capacity of other tok
   t.equal(cache.size, 1)
 })
 
-t.test('a token too short to fingerprint is still only cached on its second use', async (t) => {
+t.test('a token used again after a few others is cached', async (t) => {
+  const cache = new TokenCache<{ n: number }>({ maxEntries: 64, maxBytes: 1_000_000 })
+  // Tokens that differ in the eight characters before the last, which the fingerprint reads.
+  const token = (i: number): string => `h.p.signature-${String(i).padStart(8, '0')}A`
+  cache.set(token(0), { n: 0 }, 60_000)
+  for (let i = 1; i <= 3; i++) cache.set(token(i), { n: i }, 60_000)
+  cache.set(token(0), { n: 0 }, 60_000)
+  t.same(cache.get(token(0)), { n: 0 })
+  t.equal(cache.size, 1, 'the three others were used once: noted, not cached')
+})
+
+t.test('a token shorter than the fingerprint\'s eight characters is fingerprinted whole', async (t) => {
   const cache = new TokenCache<{ n: number }>({ maxEntries: 10, maxBytes: 1_000_000 })
   cache.set('a.b.c', { n: 1 }, 60_000)
   t.equal(cache.size, 0)

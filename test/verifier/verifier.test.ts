@@ -85,7 +85,19 @@ t.test('rejects anything but a non-empty string as malformed', async (t) => {
   const f = await issuerFixture(t, { key: keyA })
   for (const bad of [undefined, null, 42, '', ['a.b.c'], { token: 'a.b.c' }]) {
     await rejectsWith(t, f.verifier.verify(bad as string), TokenMalformedError, 'ERR_TOKEN_MALFORMED', JSON.stringify(bad) ?? 'undefined')
+    await rejectsWith(t, f.verifier.verifyInFull(bad as string), TokenMalformedError, 'ERR_TOKEN_MALFORMED', `verifyInFull ${JSON.stringify(bad) ?? 'undefined'}`)
   }
+})
+
+t.test('verifyInFull checks everything without looking in the cache, and counts a miss', async (t) => {
+  const f = await issuerFixture(t, { key: keyA, options: { tokenCacheAdmission: 'first-use' } })
+  const token = await f.token()
+  const cached = await f.verifier.verify(token)
+  t.equal(f.verifier.verifyCached(token), cached, 'cached')
+  const fresh = await f.verifier.verifyInFull(token)
+  t.not(fresh, cached, 'verified afresh, not read from the cache')
+  t.same(fresh.claims, cached.claims)
+  t.same(f.verifier.counters.snapshot().tokenCache, { hits: 1, misses: 2 }, 'the first verify and verifyInFull missed; verifyCached hit')
 })
 
 t.test('rejects a token over maxTokenBytes before decoding it or fetching keys', async (t) => {
