@@ -67,7 +67,7 @@ function keyOf (token: string): string {
 }
 
 /**
- * A 32-bit fingerprint of a verified token, never 0 (an empty slot): FNV-1a over eight characters
+ * A fingerprint of a verified token, odd so never 0 (an empty slot): FNV-1a over eight characters
  * of its signature, which an issuer's signatures make as good as random; the last character is
  * left out, as it carries only 2 to 4 bits. Only tokens that verified are fingerprinted, so only
  * a trusted issuer could aim at one, and two tokens that share one merely let the second in a use
@@ -76,7 +76,7 @@ function keyOf (token: string): string {
 function fingerprint (token: string): number {
   let h = 0x811c9dc5
   for (let i = Math.max(0, token.length - 9); i < token.length - 1; i++) h = Math.imul(h ^ token.charCodeAt(i), 0x01000193)
-  return h === 0 ? 1 : h
+  return h | 1
 }
 
 /** Remembers verified values by token. */
