@@ -103,7 +103,9 @@ async function verifySignature (alg: VerifiedToken['alg'], signingInput: string,
   for (const entry of candidates) {
     // A published key OpenSSL refuses (null) is a bad signature, not a crash: try the next key.
     const key = SignatureKey.of(entry.jwk)
-    if (key !== null && (onThreadpool ? await key.verify(alg, signingInput, signature) : key.verifySync(alg, signingInput, signature))) return entry
+    if (key === null) continue
+    const ok = onThreadpool ? key.verifyShared(alg, signingInput, signature) : key.verifySync(alg, signingInput, signature)
+    if (ok === true || (ok !== false && await ok)) return entry
   }
   throw new SignatureInvalidError()
 }

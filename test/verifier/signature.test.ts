@@ -1,7 +1,7 @@
 import t from 'tap'
 import { base64url } from 'jose'
 import { acceptJwk, type Jwk } from '../../src/verifier/jwk.js'
-import { SignatureKey } from '../../src/verifier/signature.js'
+import { SignatureKey, threadpoolSize } from '../../src/verifier/signature.js'
 import { makeKey, sign } from '../helpers/keys.js'
 
 async function parts (alg: string): Promise<{ jwk: Jwk, signingInput: string, signature: Uint8Array }> {
@@ -57,4 +57,23 @@ t.test('gives the same answers on the event loop as on the threadpool', async (t
   }
   const { jwk, signingInput, signature } = await parts('EdDSA')
   t.equal((SignatureKey.of(jwk) as SignatureKey).verifySync('RS256', signingInput, signature), false, "OpenSSL's error is a bad signature")
+})
+
+t.test('reads libuv\'s threadpool size as libuv does: UV_THREADPOOL_SIZE from 1 to 1024, else 4', async (t) => {
+  t.equal(threadpoolSize({}), 4)
+  for (const [value, size] of [['1', 1], ['8', 8], ['2000', 1024], ['0', 4], ['-2', 4], ['2.5', 4], ['many', 4], ['', 4]] as const) {
+    t.equal(threadpoolSize({ UV_THREADPOOL_SIZE: value }), size, `UV_THREADPOOL_SIZE=${value}`)
+  }
+})
+
+t.test('keeps all threadpool threads but one for checks, and checks the rest on the event loop', async (t) => {
+  const { jwk, signingInput, signature } = await parts('RS256')
+  const key = SignatureKey.of(jwk) as SignatureKey
+  const slots = Math.max(1, threadpoolSize() - 1)
+  const answers = Array.from({ length: slots + 3 }, () => key.verifyShared('RS256', signingInput, signature))
+  t.equal(answers.filter((a) => a instanceof Promise).length, slots, 'the first checks go to the threadpool')
+  t.same(answers.slice(slots), [true, true, true], 'the rest are answered at once, on the event loop')
+  t.same(await Promise.all(answers), Array.from({ length: slots + 3 }, () => true))
+  t.equal(key.verifyShared('RS256', `${signingInput}x`, signature) instanceof Promise, true, 'once answered, the slots are free again')
+  t.equal(await key.verifyShared('RS256', `${signingInput}x`, signature), false, 'a bad signature, either way')
 })
