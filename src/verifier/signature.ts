@@ -20,11 +20,17 @@ export function threadpoolSize (env: NodeJS.ProcessEnv = process.env): number {
 }
 
 /**
- * How many checks may be on the threadpool at once: all its threads but one, which stays free for
- * file and DNS work (at least one). A check past that would only queue behind the others; on the
- * event loop it costs less (no handoff) and answers sooner, a cold start's burst included.
+ * How many checks may be on a threadpool of `size` threads at once: all its threads but one, which
+ * stays free for file and DNS work. A check past that would only queue behind the others; on the
+ * event loop it costs less (no handoff) and answers sooner, a cold start's burst included. A pool
+ * of one thread takes every check: whoever set `UV_THREADPOOL_SIZE=1` gave that thread to
+ * verification, where it drains its queue without sleeping (the README, "Choices we made").
  */
-const POOL_SLOTS = Math.max(1, threadpoolSize() - 1)
+export function poolSlots (size: number): number {
+  return size === 1 ? Infinity : size - 1
+}
+
+const POOL_SLOTS = poolSlots(threadpoolSize())
 let inPool = 0
 
 interface Scheme {
