@@ -5,10 +5,10 @@
 import { isSupportedAlgorithm, SUPPORTED_ALGORITHMS, type Algorithm } from './algorithms.js'
 import { cognitoIssuers, isUserPoolId } from './cognito.js'
 import { OptionError } from './errors.js'
+import { COGNITO_PROFILE, resolveProfile, type MappedProfile, type ProfileName, type ResolvedProfile } from './profiles.js'
 import type { TokenCacheAdmission } from './token-cache.js'
 
 export type { TokenCacheAdmission }
-import { COGNITO_PROFILE, resolveProfile, type MappedProfile, type ProfileName, type ResolvedProfile } from './profiles.js'
 
 /** Which kind of Cognito token a route takes: `token_use` is `access` or `id`. */
 export type TokenUse = 'access' | 'id'
@@ -117,7 +117,8 @@ export interface VerifierOptions {
   tokenCacheAdmission?: TokenCacheAdmission
   /**
    * Check signatures on libuv's threadpool (crypto.verify's callback form), so other cores share
-   * the work. Default true. `false` checks them on the event loop: less CPU per token, better on a
+   * the work: at most all its threads but one at once (3 at libuv's default of 4), the rest on the
+   * event loop; a pool of one thread (`UV_THREADPOOL_SIZE=1`) takes every check. Default true. `false` checks them on the event loop: less CPU per token, better on a
    * single-core host.
    */
   verifyOnThreadpool?: boolean
