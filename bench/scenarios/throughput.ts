@@ -3,7 +3,7 @@
  * gets a fresh server process (cold caches, its own peak RSS), a warm-up, then the timed run.
  */
 import { startServer } from '../child.js'
-import { cycle, load, type LoadResult, type TokenSource } from '../load.js'
+import { load, sliced, type LoadResult, type TokenSource } from '../load.js'
 import { forgedStatus } from '../sanity.js'
 import { spread, type Spread } from '../stats.js'
 import type { RunContext } from './context.js'
@@ -36,7 +36,7 @@ export interface ThroughputResult {
 
 function tokensFor (ctx: RunContext, scenario: ThroughputScenario): TokenSource {
   if (scenario.workload === 'repeat') return { kind: 'fixed', token: ctx.tokens.repeat }
-  if (scenario.workload === 'unique') return cycle(ctx.tokens.unique)
+  if (scenario.workload === 'unique') return sliced(ctx.tokens.unique)
   return { kind: 'none' }
 }
 
