@@ -117,8 +117,8 @@ export interface VerifierOptions {
   tokenCacheAdmission?: TokenCacheAdmission
   /**
    * Check signatures on libuv's threadpool (crypto.verify's callback form), so other cores share
-   * the work: at most all its threads but one at once (3 at libuv's default of 4), the rest on the
-   * event loop; a pool of one thread (`UV_THREADPOOL_SIZE=1`) takes every check. Default true. `false` checks them on the event loop: less CPU per token, better on a
+   * the work, up to 64 queued per pool thread (256 at libuv's default of 4), any more on the event
+   * loop. Default true. `false` checks them on the event loop: less CPU per token, better on a
    * single-core host.
    */
   verifyOnThreadpool?: boolean
