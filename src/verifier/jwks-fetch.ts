@@ -6,9 +6,14 @@
  * A reset or refused connection is retried once, at once, on a connection of its own: a
  * keep-alive socket that the server closed while idle (or a server that just restarted) fails
  * the first request sent on it, and a second request on the same pool could meet the same fate.
+ *
+ * The client is node:http(s), already loaded in any server: global fetch loads and compiles a
+ * second HTTP stack on its first call (about 30 ms on the 2-core machine, against 3 ms for
+ * node:http), and that first call is a cold start's JWKS download.
  */
+import { request as httpRequest, type IncomingMessage } from 'node:http'
+import { request as httpsRequest } from 'node:https'
 import secureJson from 'secure-json-parse'
-import { Agent, type Dispatcher } from 'undici'
 import { acceptJwk, DEFAULT_MAX_RSA_BITS, type Jwk } from './jwk.js'
 
 /** How a download failed, for metrics: a fixed set, so it can label a counter. */
@@ -39,16 +44,17 @@ const MAX_KEYS = 100
 /** Network errors that a second attempt on a new connection may well not meet. */
 const TRANSIENT_CODES = new Set(['ECONNRESET', 'ECONNREFUSED', 'EPIPE', 'UND_ERR_SOCKET'])
 
-async function readCapped (response: Response, maxBytes: number): Promise<string> {
-  const declared = Number(response.headers.get('content-length'))
+async function readCapped (response: IncomingMessage, maxBytes: number): Promise<string> {
+  const declared = Number(response.headers['content-length'])
   if (declared > maxBytes) {
-    // Cancel, or the connection stays busy with a body nobody reads until the timeout fires.
-    await (response.body as ReadableStream<Uint8Array>).cancel()
+    // Close the connection, or it stays busy with a body nobody reads until the timeout fires.
+    response.destroy()
     throw new JwksFetchError(`the response declares ${declared} bytes, over the ${maxBytes}-byte cap`, 'too_large')
   }
-  const chunks: Uint8Array[] = []
+  const chunks: Buffer[] = []
   let total = 0
-  for await (const chunk of response.body as ReadableStream<Uint8Array>) {
+  // Leaving the loop early (over the cap) destroys the response, and with it the connection.
+  for await (const chunk of response as AsyncIterable<Buffer>) {
     total += chunk.byteLength
     if (total > maxBytes) throw new JwksFetchError(`the response exceeds the ${maxBytes}-byte cap`, 'too_large')
     chunks.push(chunk)
@@ -61,29 +67,46 @@ async function readCapped (response: Response, maxBytes: number): Promise<string
   }
 }
 
-async function download (uri: string, kind: DocumentKind, signal: AbortSignal, maxBytes: number, dispatcher?: Dispatcher): Promise<string> {
-  const response = await fetch(uri, {
-    method: 'GET',
-    redirect: 'manual',
-    headers: { accept: kind.accept },
-    signal,
-    ...(dispatcher === undefined ? {} : { dispatcher })
-  } as RequestInit)
-  if (response.status !== 200) {
-    await response.body?.cancel()
-    throw new JwksFetchError(`${kind.name} answered HTTP ${response.status}${response.status >= 300 && response.status < 400 ? ' (redirects are not followed)' : ''}`, 'http_status', response.status)
+async function answer (response: IncomingMessage, kind: DocumentKind, maxBytes: number): Promise<string> {
+  const status = response.statusCode as number
+  if (status !== 200) {
+    response.resume()
+    throw new JwksFetchError(`${kind.name} answered HTTP ${status}${status >= 300 && status < 400 ? ' (redirects are not followed)' : ''}`, 'http_status', status)
   }
   return await readCapped(response, maxBytes)
 }
 
-function isTransient (err: unknown): boolean {
-  const code = ((err as Error).cause as { code?: unknown } | undefined)?.code
-  return typeof code === 'string' && TRANSIENT_CODES.has(code)
+/**
+ * One GET of `uri` with `accept` as its only header of ours (never the URL's user and password);
+ * `fresh` sends it on a connection of its own rather than the keep-alive pool's.
+ */
+async function download (uri: string, kind: DocumentKind, signal: AbortSignal, maxBytes: number, fresh = false): Promise<string> {
+  const url = new URL(uri)
+  const send = url.protocol === 'https:' ? httpsRequest : httpRequest
+  return await new Promise((resolve, reject) => {
+    const request = send({
+      protocol: url.protocol,
+      hostname: url.hostname.replace(/^\[(.*)\]$/, '$1'),
+      port: url.port,
+      path: `${url.pathname}${url.search}`,
+      method: 'GET',
+      headers: { accept: kind.accept },
+      signal,
+      ...(fresh ? { agent: false } : {})
+    }, (response) => { answer(response, kind, maxBytes).then(resolve, reject) })
+    request.once('error', reject)
+    request.end()
+  })
 }
 
-function fetchError (err: unknown, timeoutMs: number, kind: DocumentKind): JwksFetchError {
+function isTransient (err: unknown, signal: AbortSignal): boolean {
+  const code = (err as { code?: unknown }).code
+  return !signal.aborted && typeof code === 'string' && TRANSIENT_CODES.has(code)
+}
+
+function fetchError (err: unknown, timeoutMs: number, kind: DocumentKind, signal: AbortSignal): JwksFetchError {
   if (err instanceof JwksFetchError) return err
-  return (err as Error).name === 'TimeoutError'
+  return signal.aborted
     ? new JwksFetchError(`no answer within ${timeoutMs} ms`, 'timeout')
     : new JwksFetchError(`${kind.name} could not be reached`, 'unreachable')
 }
@@ -94,13 +117,11 @@ async function downloadWithRetry (uri: string, kind: DocumentKind, timeoutMs: nu
   try {
     return await download(uri, kind, signal, maxBytes)
   } catch (err) {
-    if (!isTransient(err)) throw fetchError(err, timeoutMs, kind)
+    if (!isTransient(err, signal)) throw fetchError(err, timeoutMs, kind, signal)
   }
-  // A pool of its own holds no socket yet, so the retry opens a new connection.
-  const fresh = new Agent({ connections: 1 })
-  return await download(uri, kind, signal, maxBytes, fresh)
-    .catch((err: unknown) => { throw fetchError(err, timeoutMs, kind) })
-    .finally(() => { void fresh.destroy() })
+  // A connection of its own, so the retry cannot meet the same closed keep-alive socket.
+  return await download(uri, kind, signal, maxBytes, true)
+    .catch((err: unknown) => { throw fetchError(err, timeoutMs, kind, signal) })
 }
 
 /**

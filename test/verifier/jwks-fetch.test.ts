@@ -121,6 +121,13 @@ t.test('fails when the endpoint cannot be reached', async (t) => {
   t.match(err.message, /could not be reached/)
 })
 
+t.test('speaks TLS to an https URL: a plain HTTP server there gets no request it can answer', async (t) => {
+  const s = await server(t)
+  const err = await rejectsWith(t, fetchJwks(s.jwksUri.replace(/^http:/, 'https:'), 1000, CAP), JwksFetchError)
+  t.match(err.message, /could not be reached/)
+  t.equal(s.requests.length, 0)
+})
+
 t.test('fails on a body that is not JSON', async (t) => {
   const s = await server(t)
   s.handler = (_req, res) => { res.end('<html>gateway timeout</html>') }
