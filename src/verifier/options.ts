@@ -118,8 +118,9 @@ export interface VerifierOptions {
   /**
    * Check signatures on libuv's threadpool (crypto.verify's callback form), so other cores share
    * the work, up to 64 queued per pool thread (256 at libuv's default of 4), any more on the event
-   * loop. Default true. `false` checks them on the event loop: less CPU per token, better on a
-   * single-core host.
+   * loop; the first check of a turn of the event loop while the pool is idle runs on the event
+   * loop too (one token at a time pays no thread handoff). Default true. `false` checks them all
+   * on the event loop: less CPU per token, better on a single-core host.
    */
   verifyOnThreadpool?: boolean
   /**

@@ -36,6 +36,9 @@ export function poolSlots (size: number): number {
 
 const POOL_SLOTS = poolSlots(threadpoolSize())
 let inPool = 0
+/** Whether this turn of the event loop has checked a signature itself while the pool was idle. */
+let checkedOnLoop = false
+const newTurn = (): void => { checkedOnLoop = false }
 
 interface Scheme {
   /** The OpenSSL digest; null for Ed25519, which hashes internally. */
@@ -125,10 +128,19 @@ export class SignatureKey {
   }
 
   /**
-   * {@link verify} while the threadpool has a free slot (see POOL_SLOTS), {@link verifySync} when
-   * it has none: the answer itself in that case, no promise. What `verifyOnThreadpool` does.
+   * What `verifyOnThreadpool` does: {@link verify} on the threadpool, or {@link verifySync} (the
+   * answer itself, no promise) in two cases. The first check of a turn of the event loop, while
+   * no check is on the pool, runs on the event loop: one token at a time is answered without a
+   * thread handoff, and the first of a burst (the requests a cold start held until the keys came)
+   * is answered at once while the rest go to the pool. And a check past the pool's slots (see
+   * POOL_SLOTS) runs on the event loop too.
    */
   verifyShared (alg: Algorithm, signingInput: string, signature: Uint8Array): boolean | Promise<boolean> {
+    if (inPool === 0 && !checkedOnLoop) {
+      checkedOnLoop = true
+      setImmediate(newTurn)
+      return this.verifySync(alg, signingInput, signature)
+    }
     if (inPool >= POOL_SLOTS) return this.verifySync(alg, signingInput, signature)
     inPool++
     return this.verify(alg, signingInput, signature).then((ok) => {

@@ -71,14 +71,33 @@ t.test('queues up to 64 checks per threadpool thread', async (t) => {
   t.equal(poolSlots(1), 64)
 })
 
+const nextTurn = async (): Promise<void> => { await new Promise((resolve) => setImmediate(resolve)) }
+
+t.test('checks the first token of a turn on the event loop while the pool is idle, the rest of the turn on the pool', async (t) => {
+  const { jwk, signingInput, signature } = await parts('RS256')
+  const key = SignatureKey.of(jwk) as SignatureKey
+  await nextTurn()
+  t.equal(key.verifyShared('RS256', signingInput, signature), true, 'one token at a time is answered at once')
+  const second = key.verifyShared('RS256', signingInput, signature)
+  t.ok(second instanceof Promise, 'a second in the same turn goes to the pool')
+  t.equal(await second, true)
+  await nextTurn()
+  t.equal(key.verifyShared('RS256', `${signingInput}x`, signature), false, 'a new turn with the pool idle: on the event loop again')
+})
+
 t.test('checks past the threadpool\'s slots on the event loop', async (t) => {
   const { jwk, signingInput, signature } = await parts('RS256')
   const key = SignatureKey.of(jwk) as SignatureKey
   const pooled = poolSlots(threadpoolSize())
-  const answers = Array.from({ length: pooled + 2 }, () => key.verifyShared('RS256', signingInput, signature))
-  t.equal(answers.filter((a) => a instanceof Promise).length, pooled, 'the first checks go to the threadpool')
-  t.same(answers.slice(pooled), [true, true], 'the rest are answered at once, on the event loop')
+  await nextTurn()
+  const answers = Array.from({ length: pooled + 3 }, () => key.verifyShared('RS256', signingInput, signature))
+  t.equal(answers[0], true, 'the first, with the pool idle, on the event loop')
+  t.equal(answers.filter((a) => a instanceof Promise).length, pooled, 'the next ones go to the threadpool')
+  t.same(answers.slice(pooled + 1), [true, true], 'the rest are answered at once, on the event loop')
   t.equal((await Promise.all(answers)).every((ok) => ok), true)
-  t.equal(key.verifyShared('RS256', `${signingInput}x`, signature) instanceof Promise, true, 'once answered, the slots are free again')
-  t.equal(await key.verifyShared('RS256', `${signingInput}x`, signature), false, 'a bad signature, either way')
+  await nextTurn()
+  t.equal(key.verifyShared('RS256', `${signingInput}x`, signature), false, 'a bad signature on the event loop')
+  const again = key.verifyShared('RS256', `${signingInput}x`, signature)
+  t.ok(again instanceof Promise, 'once answered, the slots are free again')
+  t.equal(await again, false, 'a bad signature on the pool')
 })
