@@ -42,7 +42,7 @@ const utf8 = new TextDecoder('utf-8', { fatal: true })
 const MAX_KEYS = 100
 
 /** Network errors that a second attempt on a new connection may well not meet. */
-const TRANSIENT_CODES = new Set(['ECONNRESET', 'ECONNREFUSED', 'EPIPE', 'UND_ERR_SOCKET'])
+const TRANSIENT_CODES = new Set(['ECONNRESET', 'ECONNREFUSED', 'EPIPE'])
 
 async function readCapped (response: IncomingMessage, maxBytes: number): Promise<string> {
   const declared = Number(response.headers['content-length'])
@@ -94,7 +94,8 @@ async function download (uri: string, kind: DocumentKind, signal: AbortSignal, m
       signal,
       ...(fresh ? { agent: false } : {})
     }, (response) => { answer(response, kind, maxBytes).then(resolve, reject) })
-    request.once('error', reject)
+    // on, not once: a second error (the abort, then the socket) must not go unhandled
+    request.on('error', reject)
     request.end()
   })
 }
