@@ -38,7 +38,23 @@ const POOL_SLOTS = poolSlots(threadpoolSize())
 let inPool = 0
 /** Whether this turn of the event loop has checked a signature itself while the pool was idle. */
 let checkedOnLoop = false
-const newTurn = (): void => { checkedOnLoop = false }
+/** Checks bound for the pool, sent together when this turn of the event loop ends. */
+const atTurnEnd: Array<() => void> = []
+let turnEndScheduled = false
+
+function endTurn (): void {
+  turnEndScheduled = false
+  checkedOnLoop = false
+  for (const send of atTurnEnd) send()
+  atTurnEnd.length = 0
+}
+
+/** Makes sure {@link endTurn} runs once this turn's I/O callbacks are done (setImmediate). */
+function scheduleTurnEnd (): void {
+  if (turnEndScheduled) return
+  turnEndScheduled = true
+  setImmediate(endTurn)
+}
 
 interface Scheme {
   /** The OpenSSL digest; null for Ed25519, which hashes internally. */
@@ -120,11 +136,13 @@ export class SignatureKey {
    * cannot take, say) are a bad signature like any other.
    */
   verify (alg: Algorithm, signingInput: string, signature: Uint8Array): Promise<boolean> {
+    return new Promise((resolve) => { this.#verifyOnPool(alg, signingInput, signature, resolve) })
+  }
+
+  #verifyOnPool (alg: Algorithm, signingInput: string, signature: Uint8Array, done: (ok: boolean) => void): void {
     const scheme = SCHEMES[alg]
-    if (!hasLength(scheme, signature)) return Promise.resolve(false)
-    return new Promise((resolve) => {
-      verify(scheme.hash, Buffer.from(signingInput, 'latin1'), this.#input(alg), signature, (_err, ok) => resolve(ok === true))
-    })
+    if (!hasLength(scheme, signature)) return done(false)
+    verify(scheme.hash, Buffer.from(signingInput, 'latin1'), this.#input(alg), signature, (_err, ok) => { done(ok === true) })
   }
 
   /**
@@ -134,18 +152,27 @@ export class SignatureKey {
    * thread handoff, and the first of a burst (the requests a cold start held until the keys came)
    * is answered at once while the rest go to the pool. And a check past the pool's slots (see
    * POOL_SLOTS) runs on the event loop too.
+   *
+   * The checks of a turn go to the pool together when its I/O callbacks are done, not one by one
+   * as requests are read: the pool's threads then wake while the event loop has nothing left to
+   * do, instead of taking its core while it still reads requests (the README, "Choices we made").
    */
   verifyShared (alg: Algorithm, signingInput: string, signature: Uint8Array): boolean | Promise<boolean> {
     if (inPool === 0 && !checkedOnLoop) {
       checkedOnLoop = true
-      setImmediate(newTurn)
+      scheduleTurnEnd()
       return this.verifySync(alg, signingInput, signature)
     }
     if (inPool >= POOL_SLOTS) return this.verifySync(alg, signingInput, signature)
     inPool++
-    return this.verify(alg, signingInput, signature).then((ok) => {
-      inPool--
-      return ok
+    scheduleTurnEnd()
+    return new Promise((resolve) => {
+      atTurnEnd.push(() => {
+        this.#verifyOnPool(alg, signingInput, signature, (ok) => {
+          inPool--
+          resolve(ok)
+        })
+      })
     })
   }
 
