@@ -40,7 +40,12 @@ t.test('rejects an ECDSA or EdDSA signature of the wrong length before OpenSSL s
 t.test('treats an error from OpenSSL as a bad signature, never a throw', async (t) => {
   const { jwk, signingInput, signature } = await parts('EdDSA')
   // Ed25519 takes no separate digest: OpenSSL refuses RS256's sha256 with an error.
-  t.equal(await (SignatureKey.of(jwk) as SignatureKey).verify('RS256', signingInput, signature), false)
+  const key = SignatureKey.of(jwk) as SignatureKey
+  t.equal(await key.verify('RS256', signingInput, signature), false)
+  await new Promise((resolve) => setImmediate(resolve))
+  const turn = [key.verifyShared('RS256', signingInput, signature), key.verifyShared('RS256', signingInput, signature)]
+  t.ok(turn[1] instanceof Promise, 'the second of the turn went to the pool with the turn\'s checks')
+  t.same(await Promise.all(turn), [false, false], 'on the event loop and sent with the turn\'s checks alike')
 })
 
 t.test('gives the same answers on the event loop as on the threadpool', async (t) => {
