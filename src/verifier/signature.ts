@@ -142,7 +142,13 @@ export class SignatureKey {
   #verifyOnPool (alg: Algorithm, signingInput: string, signature: Uint8Array, done: (ok: boolean) => void): void {
     const scheme = SCHEMES[alg]
     if (!hasLength(scheme, signature)) return done(false)
-    verify(scheme.hash, Buffer.from(signingInput, 'latin1'), this.#input(alg), signature, (_err, ok) => { done(ok === true) })
+    try {
+      verify(scheme.hash, Buffer.from(signingInput, 'latin1'), this.#input(alg), signature, (_err, ok) => { done(ok === true) })
+    } catch {
+      // Node throws at once only for arguments it cannot take: a bad signature all the same, and
+      // never an exception in a turn's batch, where it would leave the checks after it unanswered.
+      done(false)
+    }
   }
 
   /**

@@ -48,6 +48,25 @@ t.test('treats an error from OpenSSL as a bad signature, never a throw', async (
   t.same(await Promise.all(turn), [false, false], 'on the event loop and sent with the turn\'s checks alike')
 })
 
+t.test('answers a check that node:crypto refuses at once with false, and still answers the rest of the turn', async (t) => {
+  const crypto = await import('node:crypto')
+  const refusing = {
+    ...crypto,
+    // The callback form throwing before it queues anything, as it does for arguments it cannot take.
+    verify: (...args: unknown[]) => {
+      if (typeof args.at(-1) === 'function' && args[1] instanceof Buffer && args[1].includes('refuse')) throw new TypeError('refused')
+      return (crypto.verify as (...a: unknown[]) => unknown)(...args)
+    }
+  }
+  const mocked = await t.mockImport<typeof import('../../src/verifier/signature.js')>('../../src/verifier/signature.js', { 'node:crypto': refusing })
+  const { jwk, signingInput, signature } = await parts('RS256')
+  const key = mocked.SignatureKey.of(jwk) as SignatureKey
+  t.equal(await key.verify('RS256', `${signingInput}refuse`, signature), false)
+  await new Promise((resolve) => setImmediate(resolve))
+  const turn = [key.verifyShared('RS256', signingInput, signature), key.verifyShared('RS256', `${signingInput}refuse`, signature), key.verifyShared('RS256', signingInput, signature)]
+  t.same(await Promise.all(turn), [true, false, true])
+})
+
 t.test('gives the same answers on the event loop as on the threadpool', async (t) => {
   for (const alg of ['RS256', 'PS256', 'ES256', 'EdDSA'] as const) {
     const { jwk, signingInput, signature } = await parts(alg)
