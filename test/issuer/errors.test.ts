@@ -19,8 +19,8 @@ t.test('every issuer error has a stable code, listed once', async (t) => {
 t.test('OAuth refusals carry the RFC 6749 code and the HTTP status', async (t) => {
   const statuses = OAUTH_ERROR_CODES.map((code) => new OAuthError(code, 'x').status)
   t.same(OAUTH_ERROR_CODES, ['invalid_request', 'invalid_client', 'invalid_grant', 'unauthorized_client', 'unsupported_grant_type',
-    'unsupported_response_type', 'unsupported_token_type', 'invalid_scope', 'access_denied', 'server_error'])
-  t.same(statuses, [400, 401, 400, 400, 400, 400, 400, 400, 400, 500])
+    'unsupported_response_type', 'unsupported_token_type', 'invalid_scope', 'access_denied', 'login_required', 'server_error'])
+  t.same(statuses, [400, 401, 400, 400, 400, 400, 400, 400, 400, 400, 500])
   const err = new OAuthError('invalid_scope', 'The client is not allowed the scope "a/b".')
   t.equal(err.name, 'OAuthError')
   t.equal(err.error, 'invalid_scope')

@@ -20,10 +20,12 @@ import { OAuthError } from './oauth-errors.js'
 
 export const AUTHORIZE_PATH = '/oauth2/authorize'
 
-const PARAMETERS = ['response_type', 'client_id', 'redirect_uri', 'scope', 'state', 'nonce', 'code_challenge', 'code_challenge_method'] as const
+const PARAMETERS = ['response_type', 'client_id', 'redirect_uri', 'scope', 'state', 'nonce', 'code_challenge', 'code_challenge_method', 'prompt'] as const
 type Parameter = typeof PARAMETERS[number]
 /** `state` and `nonce`: opaque to us, but bounded and printable, since they are echoed. */
 const OPAQUE = /^[\x20-\x7E]{1,2048}$/
+/** OIDC Core §3.1.2.1's `prompt` values. */
+const PROMPTS = new Set(['none', 'login', 'consent', 'select_account'])
 
 /** Sends an error page (never a redirect). */
 export function sendErrorPage (reply: FastifyReply, status: number, error: string, description: string): FastifyReply {
@@ -76,6 +78,7 @@ function checkRequest (client: ResolvedClient, q: Partial<Record<Parameter, stri
     if (q.code_challenge_method === undefined) throw new OAuthError('invalid_request', 'Send code_challenge_method=S256 with the code_challenge (plain is refused).')
     if (!CODE_CHALLENGE.test(q.code_challenge)) throw new OAuthError('invalid_request', 'The "code_challenge" must be 43 base64url characters (an S256 digest).')
   }
+  checkPrompt(q.prompt)
   return {
     clientId: client.clientId,
     redirectUri: q.redirect_uri as string,
@@ -83,6 +86,23 @@ function checkRequest (client: ResolvedClient, q: Partial<Record<Parameter, stri
     state: q.state,
     nonce: q.nonce,
     codeChallenge: q.code_challenge
+  }
+}
+
+/**
+ * OIDC Core §3.1.2.1's `prompt`. The issuer keeps no login session, so every authorization shows
+ * the login page: `login`, `consent` and `select_account` are what it does anyway, and `none`
+ * (never show a page) can only be answered `login_required`, at once, instead of leaving a silent
+ * renewal waiting on a page no one sees.
+ */
+function checkPrompt (prompt: string | undefined): void {
+  if (prompt === undefined) return
+  const values = prompt.split(' ').filter((v) => v !== '')
+  const unknown = values.find((v) => !PROMPTS.has(v))
+  if (unknown !== undefined) throw new OAuthError('invalid_request', 'The "prompt" parameter takes none, login, consent or select_account.')
+  if (values.includes('none')) {
+    if (values.length > 1) throw new OAuthError('invalid_request', 'prompt=none cannot be combined with another prompt value (OIDC Core §3.1.2.1).')
+    throw new OAuthError('login_required', 'The issuer keeps no login session: the user must log in. Ask again without prompt=none.')
   }
 }
 

@@ -6,7 +6,8 @@ import type { FastifyReply } from 'fastify'
 
 /**
  * The error codes of RFC 6749 §4.1.2.1 (authorization endpoint) and §5.2 (token endpoint), and
- * RFC 7009 §2.2.1 (`unsupported_token_type`), plus `server_error`.
+ * RFC 7009 §2.2.1 (`unsupported_token_type`), OIDC Core §3.1.2.6 (`login_required`), plus
+ * `server_error`.
  */
 export type OAuthErrorCode =
   | 'invalid_request'
@@ -18,12 +19,13 @@ export type OAuthErrorCode =
   | 'unsupported_token_type'
   | 'invalid_scope'
   | 'access_denied'
+  | 'login_required'
   | 'server_error'
 
 /** Every code above, for documentation tests. */
 export const OAUTH_ERROR_CODES: readonly OAuthErrorCode[] = [
   'invalid_request', 'invalid_client', 'invalid_grant', 'unauthorized_client', 'unsupported_grant_type',
-  'unsupported_response_type', 'unsupported_token_type', 'invalid_scope', 'access_denied', 'server_error'
+  'unsupported_response_type', 'unsupported_token_type', 'invalid_scope', 'access_denied', 'login_required', 'server_error'
 ]
 
 /**

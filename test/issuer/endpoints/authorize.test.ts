@@ -93,6 +93,16 @@ t.test('state and nonce must be printable and bounded', async (t) => {
   await redirected(t, url({ state: 'x'.repeat(2049) }), 'invalid_request', null)
 })
 
+t.test('prompt=none gets login_required at once, since the issuer keeps no login session (OIDC Core §3.1.2.1)', async (t) => {
+  await redirected(t, url({ prompt: 'none' }), 'login_required')
+  await redirected(t, url({ prompt: 'none login' }), 'invalid_request')
+  await redirected(t, url({ prompt: 'silent' }), 'invalid_request')
+  for (const prompt of ['login', 'consent select_account', ' login ']) {
+    const answer = await get(url({ prompt }))
+    t.match(answer.headers.get('location'), new RegExp(`^${app.issuer.urls.loginPage}\\?request=`), `prompt=${prompt} shows the login page, as every request does`)
+  }
+})
+
 t.test('answers other methods with 405', async (t) => {
   const answer = await fetch(url(), { method: 'POST' })
   t.equal(answer.status, 405)
