@@ -98,8 +98,7 @@ function checkRequest (client: ResolvedClient, q: Partial<Record<Parameter, stri
 function checkPrompt (prompt: string | undefined): void {
   if (prompt === undefined) return
   const values = prompt.split(' ').filter((v) => v !== '')
-  const unknown = values.find((v) => !PROMPTS.has(v))
-  if (unknown !== undefined) throw new OAuthError('invalid_request', 'The "prompt" parameter takes none, login, consent or select_account.')
+  if (values.some((v) => !PROMPTS.has(v))) throw new OAuthError('invalid_request', 'The "prompt" parameter takes none, login, consent or select_account.')
   if (values.includes('none')) {
     if (values.length > 1) throw new OAuthError('invalid_request', 'prompt=none cannot be combined with another prompt value (OIDC Core §3.1.2.1).')
     throw new OAuthError('login_required', 'The issuer keeps no login session: the user must log in. Ask again without prompt=none.')
