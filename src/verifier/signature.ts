@@ -101,7 +101,7 @@ export class SignatureKey {
    * @example
    * ```ts
    * const key = SignatureKey.of(entry.jwk)
-   * const ok = key !== null && await key.verify('RS256', signingInput, signature)
+   * const ok = key !== null && await key.verifyShared('RS256', signingInput, signature)
    * ```
    */
   static of (jwk: Jwk): SignatureKey | null {
@@ -130,10 +130,10 @@ export class SignatureKey {
 
   /**
    * Whether `signature` is `alg`'s signature of `signingInput` under this key, checked on libuv's
-   * threadpool (crypto.verify's callback form): on a machine with several cores the event loop
-   * keeps serving requests while other cores verify. The README ("Choices we made") has the
-   * measurements behind this default. Never rejects: OpenSSL's objections (a digest the key
-   * cannot take, say) are a bad signature like any other.
+   * threadpool (crypto.verify's callback form) and nowhere else: the form {@link verifyShared}
+   * sends a turn's checks through, alone, so tests can hold it to the event loop's answers. Never
+   * rejects: OpenSSL's objections (a digest the key cannot take, say) are a bad signature like
+   * any other.
    */
   verify (alg: Algorithm, signingInput: string, signature: Uint8Array): Promise<boolean> {
     return new Promise((resolve) => { this.#verifyOnPool(alg, signingInput, signature, resolve) })
