@@ -8,6 +8,7 @@
  * in: the browser carries only a random handle to the login page, so nothing the login form
  * posts can change what was authorized.
  */
+import { normalizeIP } from '@fastify/rate-limit'
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify'
 import type { ResolvedClient } from '../config/config.js'
 import type { AuthorizationRequest } from '../flow/authorization-request.js'
@@ -121,7 +122,9 @@ export function registerAuthorize (app: FastifyInstance, ctx: UserFlowContext): 
     } catch (err) {
       return redirectError(reply, q.redirect_uri, err as OAuthError, state !== undefined && OPAQUE.test(state) ? state : undefined)
     }
-    const handle = ctx.pending.add(accepted)
+    // Owned by the client's address (an IPv6 client by its /64, as the login throttle counts it):
+    // requests one address never completes push out only its own.
+    const handle = ctx.pending.add(accepted, normalizeIP(request.ip))
     const login = new URL(ctx.urls().loginPage)
     login.searchParams.set('request', handle)
     return reply.header('cache-control', 'no-store').redirect(login.href, 302)

@@ -44,23 +44,40 @@ export function randomHandle (): string {
   return base64url.encode(randomBytes(32))
 }
 
-interface Entry<T> { readonly value: T, readonly expiresAt: number }
+interface Entry<T> { readonly value: T, readonly expiresAt: number, readonly owner: string | undefined }
 
 /**
- * A bounded in-memory map whose entries expire by the injected clock; expired entries are swept
- * on every write, so memory stays bounded by the rate of writes within one lifetime.
+ * A bounded in-memory map whose entries expire by the injected clock. Expired entries are swept
+ * on every write, so memory stays bounded by the rate of writes within one lifetime, and at most
+ * `maxEntries` live at once: when full, the oldest goes. An entry may name its owner (a client
+ * address), who holds at most `maxPerOwner`: past that, the owner's own oldest entry goes, so one
+ * address sending requests it never completes cannot push out everyone else's.
  */
 export class ExpiringMap<T> {
+  /** In the order they were added: all share one lifetime, so the expired ones come first. */
   readonly #entries = new Map<string, Entry<T>>()
-  constructor (private readonly lifetimeMs: number, private readonly clock: () => number, private readonly maxEntries = 100_000) {}
+  /** Each owner's handles, oldest first. */
+  readonly #owned = new Map<string, Set<string>>()
+  constructor (
+    private readonly lifetimeMs: number,
+    private readonly clock: () => number,
+    private readonly maxEntries = 100_000,
+    private readonly maxPerOwner = Infinity
+  ) {}
 
-  /** Stores `value` under a new random handle and returns the handle; when full, the oldest entry goes. */
-  add (value: T): string {
+  /** Stores `value` under a new random handle and returns the handle. */
+  add (value: T, owner?: string): string {
     const now = this.clock()
-    for (const [key, entry] of this.#entries) if (entry.expiresAt <= now) this.#entries.delete(key)
-    if (this.#entries.size >= this.maxEntries) this.#entries.delete(this.#entries.keys().next().value as string)
+    for (const [handle, entry] of this.#entries) {
+      if (entry.expiresAt > now) break
+      this.delete(handle)
+    }
+    if (this.#entries.size >= this.maxEntries) this.delete(this.#entries.keys().next().value as string)
+    const held = owner === undefined ? undefined : this.#owned.get(owner)
+    if (held !== undefined && held.size >= this.maxPerOwner) this.delete(held.values().next().value as string)
     const handle = randomHandle()
-    this.#entries.set(handle, { value, expiresAt: now + this.lifetimeMs })
+    this.#entries.set(handle, { value, expiresAt: now + this.lifetimeMs, owner })
+    if (owner !== undefined) this.#owned.set(owner, (this.#owned.get(owner) ?? new Set()).add(handle))
     return handle
   }
 
@@ -71,7 +88,13 @@ export class ExpiringMap<T> {
   }
 
   delete (handle: string): void {
+    const entry = this.#entries.get(handle)
+    if (entry === undefined) return
     this.#entries.delete(handle)
+    if (entry.owner === undefined) return
+    const held = this.#owned.get(entry.owner) as Set<string>
+    held.delete(handle)
+    if (held.size === 0) this.#owned.delete(entry.owner)
   }
 }
 
@@ -79,6 +102,8 @@ export class ExpiringMap<T> {
 export const CODE_LIFETIME_MS = 300_000
 /** How long a pending login (authorize → login page → submit) lives: 10 minutes. */
 export const PENDING_LOGIN_LIFETIME_MS = 600_000
+/** Pending logins one client address (an IPv6 /64) holds at once; past that its oldest goes. */
+export const PENDING_LOGINS_PER_ADDRESS = 1000
 
 /** One issued code: its grant, whether it was used, and what it produced. */
 export interface IssuedCode {

@@ -5,19 +5,19 @@
  */
 import type { IssuerRouteContext } from '../endpoints/route-context.js'
 import type { UserStore } from '../users/user-store.js'
-import { CodeStore, ExpiringMap, PENDING_LOGIN_LIFETIME_MS, type AuthorizationRequest } from './authorization-request.js'
+import { CodeStore, ExpiringMap, PENDING_LOGIN_LIFETIME_MS, PENDING_LOGINS_PER_ADDRESS, type AuthorizationRequest } from './authorization-request.js'
 import type { RefreshStore } from './refresh-store.js'
 
 /** What the user-flow routes need besides the issuer's common context. */
 export interface UserFlowContext extends IssuerRouteContext {
   readonly users: UserStore
   readonly codes: CodeStore
-  /** Accepted authorization requests waiting for the user to log in, by handle. */
+  /** Accepted authorization requests waiting for the user to log in, by handle, owned by client address. */
   readonly pending: ExpiringMap<AuthorizationRequest>
   readonly refresh: RefreshStore
 }
 
 /** The in-memory parts of a {@link UserFlowContext}. */
 export function userFlowState (clock: () => number): { codes: CodeStore, pending: ExpiringMap<AuthorizationRequest> } {
-  return { codes: new CodeStore(clock), pending: new ExpiringMap(PENDING_LOGIN_LIFETIME_MS, clock) }
+  return { codes: new CodeStore(clock), pending: new ExpiringMap(PENDING_LOGIN_LIFETIME_MS, clock, 100_000, PENDING_LOGINS_PER_ADDRESS) }
 }

@@ -1,5 +1,6 @@
 import t, { type Test } from 'tap'
 import { CALLBACK, CODE_CLIENTS, authorizeUrl, get, pkce, startUserIssuer } from '../../helpers/user-flow.js'
+import { PENDING_LOGINS_PER_ADDRESS } from '../../../src/issuer/flow/authorization-request.js'
 import type { IssuerInstance } from '../../../src/issuer/server.js'
 
 const app = await startUserIssuer(t)
@@ -101,6 +102,17 @@ t.test('prompt=none gets login_required at once, since the issuer keeps no login
     const answer = await get(url({ prompt }))
     t.match(answer.headers.get('location'), new RegExp(`^${app.issuer.urls.loginPage}\\?request=`), `prompt=${prompt} shows the login page, as every request does`)
   }
+})
+
+t.test('one address holds at most PENDING_LOGINS_PER_ADDRESS pending logins: past that, its own oldest goes', async (t) => {
+  const target = await startUserIssuer(t)
+  const pendingAt = async (): Promise<string> => (await get(url({}, target))).headers.get('location') as string
+  const oldest = await pendingAt()
+  t.equal((await get(oldest)).status, 200, 'the login page for the first request')
+  for (let i = 0; i < PENDING_LOGINS_PER_ADDRESS; i++) await pendingAt()
+  const gone = await get(oldest)
+  t.equal(gone.status, 400)
+  t.match(await gone.text(), /unknown or expired/, 'pushed out by the same address\'s later requests')
 })
 
 t.test('answers other methods with 405', async (t) => {
