@@ -10,6 +10,7 @@ import { fastifyJwtGetJwks } from './fastify-jwt.js'
 import { fastifyJwtJwksApp } from './fastify-jwt-jwks.js'
 import { gateway } from './gateway.js'
 import { resourceServer } from './resource-server.js'
+import { signatureOnly } from './signature-only.js'
 
 export const APPS = {
   baseline,
@@ -18,7 +19,8 @@ export const APPS = {
   'aws-jwt-verify': awsJwtVerify,
   'fastify-jwt-jwks': fastifyJwtJwksApp,
   'bare-proxy': bareProxy,
-  gateway
+  gateway,
+  'signature-only': signatureOnly
 } satisfies Record<string, AppBuilder>
 
 export type AppName = keyof typeof APPS

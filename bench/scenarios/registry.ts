@@ -21,6 +21,8 @@ export interface ThroughputScenario {
   readonly workload: Workload
   readonly group: 'baseline' | 'repeat' | 'unique' | 'proxy'
   readonly ours?: boolean
+  /** A reference point, not a peer a user would pick: never the "best peer" of a goal. */
+  readonly reference?: true
   /** The server authenticates nobody (baseline, bare proxy): skip the forged-token check. */
   readonly noAuth?: true
   /** Environment variables of the server process (the row's deployment setting, not an option). */
@@ -44,6 +46,9 @@ export const THROUGHPUT: readonly ThroughputScenario[] = [
   // on this 2-core machine. Four threads (libuv's default) contend with the event loop for two
   // cores; one drains its queue without sleeping. Reported for information, never a goal.
   { id: 'ours-unique-pool1', row: '3', label: 'fastify-resource-server, unique tokens, UV_THREADPOOL_SIZE=1', app: 'resource-server', env: { UV_THREADPOOL_SIZE: '1' }, workload: 'unique', group: 'unique', ours: true },
+  // Row 8, measured: the ceiling's work (the HTTP request plus one RS256 check) done on one core,
+  // end to end. A reference, not a verifier (see apps/signature-only.ts).
+  { id: 'signature-only-unique', row: '8', label: 'the one-core floor: one synchronous crypto.verify per request and nothing else (a reference, not a verifier)', app: 'signature-only', workload: 'unique', group: 'unique', reference: true },
   { id: 'fastify-jwt-cache-repeat', row: '4', label: '@fastify/jwt + get-jwks, fast-jwt cache on, repeated token', app: 'fastify-jwt', options: { cache: true }, workload: 'repeat', group: 'repeat' },
   { id: 'fastify-jwt-nocache-repeat', row: '4', label: '@fastify/jwt + get-jwks, cache off, repeated token', app: 'fastify-jwt', options: { cache: false }, workload: 'repeat', group: 'repeat' },
   { id: 'fastify-jwt-cache-unique', row: '4', label: '@fastify/jwt + get-jwks, fast-jwt cache on, unique tokens', app: 'fastify-jwt', options: { cache: true }, workload: 'unique', group: 'unique' },
