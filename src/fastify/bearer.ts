@@ -21,9 +21,10 @@ function countAuthorizationHeaders (rawHeaders: readonly string[]): number {
 }
 
 function hasQueryToken (request: FastifyRequest): boolean {
-  // A cheap substring test first: the parsed query is consulted only when it might matter.
-  return request.raw.url?.includes('access_token') === true &&
-    Object.hasOwn(request.query as object, 'access_token')
+  // The parsed query decides, whose names are decoded as the application will read them: a raw
+  // text test would miss `?%61ccess_token=`. A URL without `?` has no query to consult; Object()
+  // keeps a custom querystringParser's non-object answer from throwing.
+  return request.raw.url?.includes('?') === true && Object.hasOwn(Object(request.query), 'access_token')
 }
 
 /**

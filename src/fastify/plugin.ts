@@ -210,8 +210,10 @@ async function resourceServer (fastify: FastifyInstance, options: ResourceServer
     if (outcome !== false) outcome.then((ok) => { if (ok) done() }, done)
   })
 
+  // A public route reads no token, as it reads no query token: only routes that take one refuse
+  // a second in the form body, which is parsed after onRequest.
   fastify.addHook('preValidation', (request, reply, done) => {
-    if (!hasFormBodyToken(request)) return done()
+    if (!hasFormBodyToken(request) || routeAuth(request).public) return done()
     refuse(request, reply, new MultipleTokensError('Send the access token in the Authorization header only; a form-body access_token is not accepted.'))
   })
 

@@ -53,6 +53,19 @@ t.test('§2.3 and §3.1 a token in the query string is refused, alone or beside 
   t.equal((await h.app.inject({ url: '/transactions?not_access_token=1', headers: bearer(token) })).statusCode, 200, 'a look-alike parameter is fine')
 })
 
+t.test('§2.3 a query token is found by its decoded name, as the application reads it', async (t) => {
+  const h = await harness()
+  t.teardown(h.close)
+  const token = await h.token()
+  for (const name of ['%61ccess_token', 'access%5Ftoken', 'access%5ftoken']) {
+    const alone = await h.app.inject({ url: `/transactions?${name}=${token}` })
+    t.equal(alone.statusCode, 400, `${name} alone`)
+    t.equal(alone.json().code, 'ERR_MULTIPLE_TOKENS')
+    const both = await h.app.inject({ url: `/transactions?${name}=x`, headers: bearer(token) })
+    t.equal(both.statusCode, 400, `${name} beside the header`)
+  }
+})
+
 t.test('§2.2 and §3.1 a token in a form body beside the header is refused', async (t) => {
   const h = await harness({}, (app) => {
     app.addContentTypeParser('application/x-www-form-urlencoded', { parseAs: 'string' }, (_req, body, done) => {
@@ -69,6 +82,21 @@ t.test('§2.2 and §3.1 a token in a form body beside the header is refused', as
   t.equal((await h.app.inject({ method: 'POST', url: '/form', headers, payload: 'a=1' })).statusCode, 200)
   const json = await h.app.inject({ method: 'POST', url: '/form', headers: bearer(token), payload: { access_token: 'x' } })
   t.equal(json.statusCode, 200, 'only form bodies carry tokens by §2.2')
+})
+
+t.test('§2.2 a public route reads no token, in the form body as in the query', async (t) => {
+  const h = await harness({}, (app) => {
+    app.addContentTypeParser('application/x-www-form-urlencoded', { parseAs: 'string' }, (_req, body, done) => {
+      done(null, Object.fromEntries(new URLSearchParams(body as string)))
+    })
+    app.post('/public-form', { config: { auth: false } }, async () => ({ ok: true }))
+  })
+  t.teardown(h.close)
+  const headers = { 'content-type': 'application/x-www-form-urlencoded' }
+  const res = await h.app.inject({ method: 'POST', url: '/public-form', headers, payload: 'access_token=abc&x=1' })
+  t.equal(res.statusCode, 200)
+  t.same(res.json(), { ok: true })
+  t.equal((await h.app.inject({ method: 'POST', url: '/public-form?access_token=abc', headers, payload: 'x=1' })).statusCode, 200, 'nor in the query')
 })
 
 t.test('§3 a request with no authentication gets a challenge with no error code', async (t) => {
