@@ -31,12 +31,13 @@ export interface IdentityHeaderNames {
   username: string
   groups: string
   tokenUse: string
+  issuer: string
 }
 
 /** The gateway's data-driven configuration: what a `gateway.json` holds. */
 export interface GatewayConfig {
   routes: GatewayRoute[]
-  /** Header names for the forwarded identity. Defaults: `x-auth-sub`, `x-auth-client-id`, `x-auth-scopes`, `x-auth-username`, `x-auth-groups`, `x-auth-token-use`. */
+  /** Header names for the forwarded identity. Defaults: `x-auth-sub`, `x-auth-client-id`, `x-auth-scopes`, `x-auth-username`, `x-auth-groups`, `x-auth-token-use`, `x-auth-issuer`. */
   identityHeaders?: Partial<IdentityHeaderNames>
   /** More client-sent headers to drop, by exact name or by prefix (case and `_` ignored), beyond the built-in list. Default: none. */
   stripHeaders?: { names?: string[], prefixes?: string[] }
@@ -54,6 +55,13 @@ export interface GatewayConfig {
   logLevel?: string
   /** Prometheus metrics (refusals by code, JWKS fetches, cache lookups) at `path`; needs prom-client. Default: none. */
   metrics?: GatewayMetricsConfig
+  /**
+   * Which proxies in front of the gateway to believe about the client's address (Fastify's
+   * `trustProxy`): their addresses or CIDR ranges, or how many hops to trust. `true` believes any
+   * `X-Forwarded-For`, so a client could choose the address its refusals count against. Default:
+   * none (the address is the TCP peer's).
+   */
+  trustProxy?: boolean | number | string | string[]
 }
 
 /** One route with defaults applied. */
@@ -76,6 +84,7 @@ export interface ResolvedGatewayConfig {
   readonly listen: { readonly port: number, readonly host: string }
   readonly logLevel: string
   readonly metrics: ResolvedGatewayMetricsConfig | undefined
+  readonly trustProxy: boolean | number | string | readonly string[] | undefined
 }
 
 export const DEFAULT_IDENTITY_HEADERS: Readonly<IdentityHeaderNames> = Object.freeze({
@@ -84,12 +93,13 @@ export const DEFAULT_IDENTITY_HEADERS: Readonly<IdentityHeaderNames> = Object.fr
   scopes: 'x-auth-scopes',
   username: 'x-auth-username',
   groups: 'x-auth-groups',
-  tokenUse: 'x-auth-token-use'
+  tokenUse: 'x-auth-token-use',
+  issuer: 'x-auth-issuer'
 })
 
 const METHODS = new Set(['GET', 'HEAD', 'POST', 'PUT', 'PATCH', 'DELETE', 'OPTIONS'])
 const LOG_LEVELS = new Set(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'])
-const TOP_LEVEL = new Set(['routes', 'identityHeaders', 'stripHeaders', 'stripQueryParams', 'upstreamTimeoutMs', 'rateLimit', 'auth', 'listen', 'logLevel', 'metrics', '$schema'])
+const TOP_LEVEL = new Set(['routes', 'identityHeaders', 'stripHeaders', 'stripQueryParams', 'upstreamTimeoutMs', 'rateLimit', 'auth', 'listen', 'logLevel', 'metrics', 'trustProxy', '$schema'])
 const HEADER_NAME = /^[a-z0-9][a-z0-9-]{0,63}$/
 const HEADER_TOKEN = /^[A-Za-z0-9_-]{1,64}$/
 const QUERY_NAME = /^[\x21-\x7E]{1,64}$/
@@ -224,8 +234,22 @@ export function resolveGatewayConfig (config: GatewayConfig): ResolvedGatewayCon
     auth: config.auth,
     listen: resolveListen(config.listen),
     logLevel,
-    metrics: resolveMetricsConfig(config.metrics, prefixes)
+    metrics: resolveMetricsConfig(config.metrics, prefixes),
+    trustProxy: resolveTrustProxy(config.trustProxy)
   }
+}
+
+// An address or CIDR range of a proxy, or one of proxy-addr's names (loopback, linklocal, uniquelocal).
+const PROXY_ADDRESS = /^[0-9A-Fa-f:.]+(?:\/\d{1,3})?$|^(?:loopback|linklocal|uniquelocal)$/
+
+function resolveTrustProxy (value: unknown): boolean | number | string | readonly string[] | undefined {
+  if (value === undefined || typeof value === 'boolean') return value
+  if (typeof value === 'number' && Number.isInteger(value) && value >= 1 && value <= 32) return value
+  const list = typeof value === 'string' ? value.split(',').map((item) => item.trim()) : value
+  if (Array.isArray(list) && list.length > 0 && list.every((item) => typeof item === 'string' && PROXY_ADDRESS.test(item))) {
+    return typeof value === 'string' ? value : Object.freeze([...list] as string[])
+  }
+  throw new OptionError('trustProxy', `must be true, a hop count from 1 to 32, or proxy addresses or CIDR ranges such as ["10.0.0.0/8"] (got ${show(value)})`)
 }
 
 /**

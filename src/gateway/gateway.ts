@@ -31,6 +31,12 @@ export interface GatewayOptions {
 const UNSAFE_PATH = '/__gateway/unsafe-path'
 const HTTP_METHODS = ['DELETE', 'GET', 'HEAD', 'PATCH', 'POST', 'PUT', 'OPTIONS']
 
+/** The configuration's `trustProxy` as Fastify takes it: a hop count as the function Fastify makes of one. */
+function trustProxyOption (value: NonNullable<ResolvedGatewayConfig['trustProxy']>): boolean | string | string[] | ((address: string, hop: number) => boolean) {
+  if (typeof value === 'number') return (_address, hop) => hop < value
+  return typeof value === 'object' ? [...value] : value
+}
+
 function isResolved (config: GatewayConfig | ResolvedGatewayConfig): config is ResolvedGatewayConfig {
   return config.routes[0]?.methods instanceof Map
 }
@@ -55,6 +61,7 @@ export async function buildGateway (options: GatewayOptions): Promise<FastifyIns
   if (auth === undefined) throw new OptionError('auth', 'is required: the plugin\'s options (issuer, clientId, …), in the configuration or beside it')
   const unsafe = new WeakMap<object, string>()
   const app = Fastify({
+    ...(config.trustProxy === undefined ? {} : { trustProxy: trustProxyOption(config.trustProxy) }),
     ...options.fastify,
     // A credential a client puts in the URL never reaches the log (see src/logging).
     ...(options.fastify?.logger === undefined ? {} : { logger: redactingLogger(options.fastify.logger) }),
@@ -92,10 +99,14 @@ export async function buildGateway (options: GatewayOptions): Promise<FastifyIns
   const rewrite = identityHeaderRewriter(config.identityHeaders, config.stripHeaders)
   const query = queryParamFilter(config.stripQueryParams)
   for (const route of config.routes) {
+    const checks = new Map<string, RateLimitCheck | undefined>()
     const steps = new Map([...route.methods].map(([method, scopes]) => {
       const rule = route.rateLimits.get(method)
-      const limit: RateLimitCheck | undefined = rule === undefined || limits === undefined ? undefined : limits.limiter(route.prefix, method, rule)
-      return [method, { scopes: app.authorize({ scopes }), limit }]
+      // HEAD that follows GET's rule (the same object, see config.ts) shares GET's count: a HEAD is
+      // a GET without its body, and a count of its own would double the allowance.
+      const counted = method === 'HEAD' && rule === route.rateLimits.get('GET') ? 'GET' : method
+      if (!checks.has(counted)) checks.set(counted, rule === undefined || limits === undefined ? undefined : limits.limiter(route.prefix, counted, rule))
+      return [method, { scopes: app.authorize({ scopes }), limit: checks.get(counted) }]
     }))
     const allow = [...route.methods.keys()].join(', ')
     await app.register(httpProxy, {

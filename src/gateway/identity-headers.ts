@@ -35,8 +35,12 @@ export function identityHeaderRewriter (
       const list: Array<[string, string]> = [[names.sub, encodeIdentityValue(auth.sub)], [names.scopes, encodeIdentityList(auth.scopes)]]
       if (auth.clientId !== undefined) list.push([names.clientId, encodeIdentityValue(auth.clientId)])
       if (auth.username !== undefined) list.push([names.username, encodeIdentityValue(auth.username)])
-      if (auth.groups.length > 0) list.push([names.groups, encodeIdentityList(auth.groups)])
+      // Empty items are left out of a list, so groups of only empty names are no groups.
+      const groups = encodeIdentityList(auth.groups)
+      if (groups !== '') list.push([names.groups, groups])
       if (auth.tokenUse !== undefined) list.push([names.tokenUse, encodeIdentityValue(auth.tokenUse)])
+      // With several trusted issuers, the same sub from two of them is two different subjects.
+      list.push([names.issuer, encodeIdentityValue(auth.issuer)])
       pairs = list
       encoded.set(auth, pairs)
     }

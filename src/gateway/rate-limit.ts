@@ -28,9 +28,17 @@ type Limiter = (request: FastifyRequest) => Promise<LimitResult>
 
 const REFUSED = new Set([400, 401])
 
+// The issuer is part of the key: with several trusted issuers, one issuer's client (or subject)
+// never spends another issuer's same-named client's allowance.
 function clientKey (request: FastifyRequest): string {
   const auth = request.auth as NonNullable<FastifyRequest['auth']>
-  return auth.clientId !== undefined ? `client:${auth.clientId}` : `sub:${auth.sub}`
+  return auth.clientId !== undefined ? `client:${auth.clientId} ${auth.issuer}` : `sub:${auth.sub} ${auth.issuer}`
+}
+
+// A client that hangs up at once leaves no address (`request.ip` is undefined); its refusals
+// share one count rather than failing the count, which would read as the store being down.
+function addressKey (request: FastifyRequest): string {
+  return request.ip === undefined ? 'address:unknown' : `address:${normalizeIP(request.ip)}`
 }
 
 function limitHeaders (reply: FastifyReply, result: LimitResult): void {
@@ -89,7 +97,7 @@ export async function registerRateLimits (app: FastifyInstance, config: Resolved
   }
 
   if (config.unauthenticated !== undefined) {
-    const refusals = limiterFor('refused', config.unauthenticated, (request) => `address:${normalizeIP(request.ip)}`)
+    const refusals = limiterFor('refused', config.unauthenticated, addressKey)
     // A refusal is decided by the token check before any route runs; it is counted, and turned
     // into a 429 when over the limit, just before it is sent.
     const refused = async (request: FastifyRequest, reply: FastifyReply, payload: unknown): Promise<unknown> => {

@@ -28,6 +28,20 @@ export const WELL_KNOWN_IDENTITY_PREFIXES: readonly string[] = Object.freeze([
 /** Method overrides some frameworks honour; stripped so an authorised GET never becomes a DELETE. */
 export const METHOD_OVERRIDE_HEADERS: readonly string[] = Object.freeze(['x-http-method-override', 'x-http-method', 'x-method-override'])
 
+/**
+ * Path overrides some frameworks and servers honour (Symfony and Zend before their fixes, IIS URL
+ * Rewrite): stripped so the upstream never serves a path other than the one authorised.
+ */
+export const PATH_OVERRIDE_HEADERS: readonly string[] = Object.freeze(['x-original-url', 'x-rewrite-url'])
+
+/**
+ * Hop-by-hop headers (RFC 9110 §7.6.1) that @fastify/reply-from leaves in place and a proxy must
+ * not forward. The upstream client refuses `Keep-Alive`, `Upgrade` and `Expect` outright, so
+ * forwarded they turned an authorised request into a 502 with a healthy upstream. `Expect:
+ * 100-continue` is already answered by Node's server before the body is read.
+ */
+export const HOP_BY_HOP_HEADERS: readonly string[] = Object.freeze(['keep-alive', 'upgrade', 'expect', 'proxy-connection', 'te'])
+
 /** A header name as servers that fold `_` into `-` and ignore case see it. */
 export function canonicalHeaderName (name: string): string {
   return name.toLowerCase().replaceAll('_', '-')
@@ -38,7 +52,7 @@ export function canonicalHeaderName (name: string): string {
 export const DECISIONS_KEPT = 1024
 
 export function strippedHeaderMatcher (names: Iterable<string>, prefixes: Iterable<string>): (name: string) => boolean {
-  const exact = new Set([...names, ...WELL_KNOWN_IDENTITY_HEADERS, ...METHOD_OVERRIDE_HEADERS].map(canonicalHeaderName))
+  const exact = new Set([...names, ...WELL_KNOWN_IDENTITY_HEADERS, ...METHOD_OVERRIDE_HEADERS, ...PATH_OVERRIDE_HEADERS, ...HOP_BY_HOP_HEADERS].map(canonicalHeaderName))
   const starts = [...prefixes, ...WELL_KNOWN_IDENTITY_PREFIXES].map(canonicalHeaderName)
   const decide = (name: string): boolean => {
     const canonical = canonicalHeaderName(name)

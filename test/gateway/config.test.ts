@@ -32,6 +32,16 @@ t.test('rate limits resolve per route and method: HEAD follows GET, the rest tak
   t.equal(own.routes[0]?.rateLimits.has('POST'), false, 'no perClient default: POST is unlimited')
 })
 
+t.test('trustProxy takes true, a hop count, or proxy addresses and ranges', async (t) => {
+  t.equal(resolveGatewayConfig({ routes: [route] }).trustProxy, undefined, 'by default the TCP peer is the client')
+  t.equal(resolveGatewayConfig({ routes: [route], trustProxy: true }).trustProxy, true)
+  t.equal(resolveGatewayConfig({ routes: [route], trustProxy: false }).trustProxy, false)
+  t.equal(resolveGatewayConfig({ routes: [route], trustProxy: 2 }).trustProxy, 2)
+  t.equal(resolveGatewayConfig({ routes: [route], trustProxy: '10.0.0.1, 192.168.0.0/16' }).trustProxy, '10.0.0.1, 192.168.0.0/16')
+  t.same(resolveGatewayConfig({ routes: [route], trustProxy: ['loopback', 'fd00::/8'] }).trustProxy, ['loopback', 'fd00::/8'])
+  t.throws(() => resolveGatewayConfig({ routes: [route], trustProxy: 'everyone' }), { message: /got "everyone"/ })
+})
+
 t.test('a mistake names the bad value', async (t) => {
   t.throws(() => resolveGatewayConfig({ routes: [{ ...route, upstream: 'ftp://x' }] }), /"ftp:\/\/x"/)
   t.throws(() => resolveGatewayConfig({ routes: [route], rateLimit: { perClient: { max: 1.5, windowMs: 1000 } } }), /got 1\.5/)
@@ -81,7 +91,13 @@ t.test('every mistake throws a TypeError naming the field', async (t) => {
     [{ routes: [route], rateLimit: { redisUrl: 'not a url' } }, 'rateLimit.redisUrl'],
     [{ routes: [route], rateLimit: { redisUrl: 6379 } }, 'rateLimit.redisUrl'],
     [{ routes: [route], rateLimit: { redisTimeoutMs: 1 } }, 'rateLimit.redisTimeoutMs'],
-    [{ routes: [route], rateLimit: { unauthenticated: { max: 1 } } }, 'rateLimit.unauthenticated.windowMs']
+    [{ routes: [route], rateLimit: { unauthenticated: { max: 1 } } }, 'rateLimit.unauthenticated.windowMs'],
+    [{ routes: [route], trustProxy: 0 }, 'trustProxy'],
+    [{ routes: [route], trustProxy: 1.5 }, 'trustProxy'],
+    [{ routes: [route], trustProxy: 'everyone' }, 'trustProxy'],
+    [{ routes: [route], trustProxy: [] }, 'trustProxy'],
+    [{ routes: [route], trustProxy: ['10.0.0.0/8', 7] }, 'trustProxy'],
+    [{ routes: [route], trustProxy: {} }, 'trustProxy']
   ]
   for (const [config, option] of cases) {
     t.throws(() => resolveGatewayConfig(config as GatewayConfig), { name: 'TypeError', option }, option)

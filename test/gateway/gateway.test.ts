@@ -50,6 +50,7 @@ t.test('the verified identity is forwarded, and forged identity headers never re
     X_Auth_Username: 'root',
     'x-auth-groups': 'admins',
     'x-auth-token-use': 'id',
+    X_Auth_Issuer: 'https://evil.example',
     'X-HTTP-Method-Override': 'DELETE',
     'x-http-method': 'DELETE',
     'x-method-override': 'DELETE'
@@ -59,7 +60,7 @@ t.test('the verified identity is forwarded, and forged identity headers never re
   const rec = s.upstream.received[0]
   t.ok(rec)
   const seen = (rec?.rawHeaders ?? []).filter((_, i) => i % 2 === 0).map((n) => n.toLowerCase().replace(/_/g, '-'))
-  for (const name of ['x-auth-sub', 'x-auth-scopes', 'x-auth-client-id', 'x-auth-username', 'x-auth-groups', 'x-auth-token-use']) {
+  for (const name of ['x-auth-sub', 'x-auth-scopes', 'x-auth-client-id', 'x-auth-username', 'x-auth-groups', 'x-auth-token-use', 'x-auth-issuer']) {
     t.equal(seen.filter((n) => n === name).length, 1, `${name} arrives exactly once`)
   }
   t.notOk(seen.some((n) => n.includes('method')), 'no method override arrives')
@@ -69,8 +70,22 @@ t.test('the verified identity is forwarded, and forged identity headers never re
   t.equal(rec?.headers['x-auth-username'], 'alice')
   t.equal(rec?.headers['x-auth-groups'], 'a%2Cb,ops')
   t.equal(rec?.headers['x-auth-token-use'], 'access')
+  t.equal(rec?.headers['x-auth-issuer'], s.jwks.issuer, 'the issuer the token was matched to')
   t.equal(rec?.method, 'GET')
   t.match(rec?.headers.authorization, /^Bearer /, 'the token goes on, so the upstream can verify it too')
+})
+
+t.test('hop-by-hop and path-override headers never reach the upstream, and never make a 502', async (t) => {
+  const s = await stack(t)
+  const auth = { authorization: `Bearer ${await s.token()}` }
+  const sent = { Expect: '100-continue', 'Keep-Alive': 'timeout=5', Upgrade: 'foo/1', 'Proxy-Connection': 'keep-alive', TE: 'trailers', 'X-Original-URL': '/admin', X_Rewrite_URL: '/admin' }
+  for (const [name, value] of Object.entries(sent)) {
+    const res = await rawRequest(s.port, 'GET /transactions HTTP/1.1', { ...auth, [name]: value })
+    t.equal(res.status, 200, name)
+  }
+  t.equal(s.upstream.received.length, 7, 'each request reached the upstream')
+  const seen = new Set(s.upstream.received.flatMap((r) => r.rawHeaders.filter((_, i) => i % 2 === 0).map((n) => n.toLowerCase().replace(/_/g, '-'))))
+  for (const name of ['expect', 'keep-alive', 'upgrade', 'proxy-connection', 'te', 'x-original-url', 'x-rewrite-url']) t.notOk(seen.has(name), `${name} is dropped`)
 })
 
 t.test('path tricks sent as raw request lines are refused before routing', async (t) => {

@@ -11,8 +11,13 @@ t.test('without a verified token, forged identity headers are dropped and none a
 })
 
 t.test('identity values are encoded, lists item by item', async (t) => {
-  const auth = { sub: 'süb', scopes: [], groups: ['a,b', ''], clientId: undefined, username: 'zoë', tokenUse: undefined } as unknown as VerifiedToken
-  t.same(rewrite({}, auth), { 'x-auth-sub': 's%C3%BCb', 'x-auth-scopes': '', 'x-auth-username': 'zo%C3%AB', 'x-auth-groups': 'a%2Cb' })
+  const auth = { sub: 'süb', scopes: [], groups: ['a,b', ''], clientId: undefined, username: 'zoë', tokenUse: undefined, issuer: 'https://idp.example/pool 1' } as unknown as VerifiedToken
+  t.same(rewrite({}, auth), { 'x-auth-sub': 's%C3%BCb', 'x-auth-scopes': '', 'x-auth-username': 'zo%C3%AB', 'x-auth-groups': 'a%2Cb', 'x-auth-issuer': 'https://idp.example/pool%201' })
+})
+
+t.test('groups of only empty names are no groups: the header is absent', async (t) => {
+  const auth = { sub: 's', scopes: ['a'], groups: [''], clientId: undefined, username: undefined, tokenUse: 'access', issuer: 'https://idp.example' } as unknown as VerifiedToken
+  t.same(rewrite({}, auth), { 'x-auth-sub': 's', 'x-auth-scopes': 'a', 'x-auth-token-use': 'access', 'x-auth-issuer': 'https://idp.example' })
 })
 
 t.test('every well-known name and prefix is stripped whatever its case and _ spelling; others pass', async (t) => {
@@ -36,8 +41,8 @@ t.test('answers the same past the names it remembers, so a flood of made-up name
 })
 
 t.test("a token's identity headers are encoded once and reused for its later requests", async (t) => {
-  const auth = { sub: 'süb', scopes: ['a'], groups: [], clientId: 'c', username: undefined, tokenUse: 'access' } as unknown as VerifiedToken
-  const first = rewrite({ 'x-auth-sub': 'forged' }, auth)
-  t.same(first, { 'x-auth-sub': 's%C3%BCb', 'x-auth-scopes': 'a', 'x-auth-client-id': 'c', 'x-auth-token-use': 'access' })
+  const auth = { sub: 'süb', scopes: ['a'], groups: [], clientId: 'c', username: undefined, tokenUse: 'access', issuer: 'https://idp.example' } as unknown as VerifiedToken
+  const first = rewrite({ 'x-auth-sub': 'forged', 'x-auth-issuer': 'https://evil.example' }, auth)
+  t.same(first, { 'x-auth-sub': 's%C3%BCb', 'x-auth-scopes': 'a', 'x-auth-client-id': 'c', 'x-auth-token-use': 'access', 'x-auth-issuer': 'https://idp.example' })
   t.same(rewrite({ accept: '*/*' }, auth), { accept: '*/*', ...first }, 'the same values the second time')
 })

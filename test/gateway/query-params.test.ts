@@ -8,3 +8,11 @@ t.test('method overrides go in every spelling; other parameters stay exactly as 
   t.equal(filter('/t?'), '')
   t.equal(filter('/t?_method=GET'), '')
 })
+
+t.test('method overrides go in the spellings PHP reads as _method too', async (t) => {
+  const filter = queryParamFilter()
+  for (const name of ['.method', '+_method', '%20_method', '_method[]', '_method[x]', '_method[', ' .method']) {
+    t.equal(filter(`/t?a=1&${name}=DELETE&b=2`), 'a=1&b=2', name)
+  }
+  t.equal(filter('/t?x.method=1&method=2&a[_method]=3'), 'x.method=1&method=2&a[_method]=3', 'look-alikes stay')
+})

@@ -1,6 +1,8 @@
 import t from 'tap'
+import { buildGateway } from '../../src/gateway/gateway.js'
 import { rawRequest } from '../helpers/raw-http.js'
 import { gatewayFixture } from '../helpers/gateway-fixture.js'
+import { startJwksServer } from '../helpers/jwks-server.js'
 
 const JSON_BODY = { 'content-type': 'application/json' }
 
@@ -10,9 +12,10 @@ t.test('each client has its own count per route and method; over it, 429 with Re
   const first = await s.call('GET', '/transactions', alice)
   t.equal(first.status, 200)
   t.same([first.headers.get('ratelimit-limit'), first.headers.get('ratelimit-remaining'), first.headers.get('ratelimit-reset')], ['2', '1', '60'])
-  t.equal((await s.call('HEAD', '/transactions', alice)).status, 200, 'HEAD has its own count under the same rule')
-  t.equal((await s.call('GET', '/transactions/1', alice)).status, 200)
-  const over = await s.call('GET', '/transactions', alice)
+  const head = await s.call('HEAD', '/transactions', alice)
+  t.equal(head.status, 200)
+  t.equal(head.headers.get('ratelimit-remaining'), '0', 'HEAD follows GET\'s rule and shares its count')
+  const over = await s.call('GET', '/transactions/1', alice)
   t.equal(over.status, 429)
   t.equal(over.headers.get('retry-after'), '60')
   t.equal(over.headers.get('ratelimit-remaining'), '0')
@@ -21,7 +24,27 @@ t.test('each client has its own count per route and method; over it, 429 with Re
   const post = await s.call('POST', '/transactions', alice, JSON_BODY, '{}')
   t.equal(post.status, 200, 'POST counts apart from GET')
   t.equal(post.headers.get('ratelimit-limit'), '100', 'POST takes perClient')
-  t.equal(s.upstream.received.length, 5, 'the refused request never reached the upstream')
+  t.equal(s.upstream.received.length, 4, 'the refused request never reached the upstream')
+})
+
+t.test('a HEAD with a rule of its own has a count of its own', async (t) => {
+  const s = await gatewayFixture(t, { route: { methods: { GET: ['transactions/get'], HEAD: ['transactions/get'] }, rateLimit: { GET: { max: 1, windowMs: 60_000 }, HEAD: { max: 1, windowMs: 60_000 } } } })
+  const tk = await s.token()
+  t.equal((await s.call('GET', '/transactions', tk)).status, 200)
+  t.equal((await s.call('HEAD', '/transactions', tk)).status, 200)
+  t.equal((await s.call('HEAD', '/transactions', tk)).status, 429)
+})
+
+t.test('one issuer\'s client never spends another issuer\'s client of the same name', async (t) => {
+  const s = await gatewayFixture(t, { rateLimit: { perClient: { max: 1, windowMs: 60_000 } } }, (jwks) => ({
+    issuer: undefined,
+    issuers: [{ issuer: jwks.issuer, jwksUri: jwks.jwksUri }, { issuer: `${jwks.issuer}-other`, jwksUri: jwks.jwksUri }]
+  }))
+  const ours = await s.token()
+  t.equal((await s.call('GET', '/transactions', ours)).status, 200)
+  t.equal((await s.call('GET', '/transactions', ours)).status, 429)
+  const other = await s.token({ iss: `${s.jwks.issuer}-other` })
+  t.equal((await s.call('GET', '/transactions', other)).status, 200, 'the same client_id from the other issuer has its own count')
 })
 
 t.test('the key is the verified client_id, or sub without one; a forged client header changes nothing', async (t) => {
@@ -56,6 +79,39 @@ t.test('refusals without a valid token count against the address, and turn into 
   t.equal(valid.status, 200, 'a valid token is counted by client, not by address')
   t.equal(valid.headers.get('ratelimit-limit'), null, 'no per-client rule here')
   t.equal(s.upstream.received.length, 1)
+})
+
+t.test('a refusal whose client left no address is counted, not taken for a store failure', async (t) => {
+  const jwks = await startJwksServer()
+  const logs: string[] = []
+  const gateway = await buildGateway({
+    config: { routes: [{ prefix: '/t', upstream: 'http://127.0.0.1:1', methods: { GET: [] } }], rateLimit: { unauthenticated: { max: 5, windowMs: 60_000 } } },
+    auth: { issuer: jwks.issuer, clientId: null },
+    fastify: { logger: { level: 'info', stream: { write: (line: string) => { logs.push(line) } } } }
+  })
+  t.teardown(async () => { await gateway.close(); await jwks.close() })
+  // What a client that hung up at once looks like: its socket has no remote address any more, so
+  // request.ip is undefined (here for every request of this instance, through its Request class).
+  const requestClass = Object.getOwnPropertySymbols(gateway).find((s) => s.description === 'fastify.Request') as symbol
+  Object.defineProperty((gateway as any)[requestClass].prototype, 'ip', { get: () => undefined })
+  const res = await gateway.inject('/t')
+  t.equal(res.statusCode, 401)
+  t.equal(res.headers['ratelimit-remaining'], '4')
+  t.notOk(logs.some((line) => line.includes('unreachable')), 'no store failure is logged')
+})
+
+t.test('behind a trusted proxy, refusals count against the forwarded client address', async (t) => {
+  const behind = await gatewayFixture(t, { rateLimit: { unauthenticated: { max: 1, windowMs: 60_000 } }, trustProxy: ['loopback'] })
+  t.equal((await behind.call('GET', '/transactions', undefined, { 'x-forwarded-for': '203.0.113.7' })).status, 401)
+  t.equal((await behind.call('GET', '/transactions', undefined, { 'x-forwarded-for': '203.0.113.8' })).status, 401, 'another client behind the same proxy')
+  t.equal((await behind.call('GET', '/transactions', undefined, { 'x-forwarded-for': '203.0.113.7' })).status, 429)
+  const hops = await gatewayFixture(t, { rateLimit: { unauthenticated: { max: 1, windowMs: 60_000 } }, trustProxy: 1 })
+  t.equal((await hops.call('GET', '/transactions', undefined, { 'x-forwarded-for': '198.51.100.1, 203.0.113.7' })).status, 401)
+  t.equal((await hops.call('GET', '/transactions', undefined, { 'x-forwarded-for': '203.0.113.8' })).status, 401, 'one hop trusted: the last forwarded address counts')
+  t.equal((await hops.call('GET', '/transactions', undefined, { 'x-forwarded-for': '198.51.100.2, 203.0.113.7' })).status, 429, 'what the client itself wrote further left is not believed')
+  const direct = await gatewayFixture(t, { rateLimit: { unauthenticated: { max: 1, windowMs: 60_000 } } })
+  t.equal((await direct.call('GET', '/transactions', undefined, { 'x-forwarded-for': '203.0.113.7' })).status, 401)
+  t.equal((await direct.call('GET', '/transactions', undefined, { 'x-forwarded-for': '203.0.113.8' })).status, 429, 'untrusted, X-Forwarded-For is ignored')
 })
 
 t.test('without a rateLimit section nothing is limited', async (t) => {

@@ -5,7 +5,7 @@ import { buildGateway } from '../../src/gateway/gateway.js'
 import type { GatewayConfig, GatewayRoute } from '../../src/gateway/config.js'
 import type { ResourceServerOptions } from '../../src/index.js'
 import { accessClaims, makeKey, NOW_S, sign } from './keys.js'
-import { manualClock, startJwksServer } from './jwks-server.js'
+import { manualClock, startJwksServer, type JwksServer } from './jwks-server.js'
 import { startRecordingUpstream } from './recording-upstream.js'
 
 export const TX_METHODS = { GET: ['transactions/get'], POST: ['transactions/post'] }
@@ -13,7 +13,7 @@ export const TX_METHODS = { GET: ['transactions/get'], POST: ['transactions/post
 export async function gatewayFixture (
   t: { teardown: (fn: () => Promise<void>) => void },
   { route, ...config }: Partial<GatewayConfig> & { route?: Partial<GatewayRoute> } = {},
-  auth: Partial<ResourceServerOptions> = {},
+  auth: Partial<ResourceServerOptions> | ((jwks: JwksServer) => Partial<ResourceServerOptions>) = {},
   fastify: FastifyServerOptions = {}
 ) {
   const key = await makeKey()
@@ -22,7 +22,7 @@ export async function gatewayFixture (
   const clock = manualClock(NOW_S * 1000 + 1000)
   const gateway = await buildGateway({
     config: { routes: [{ prefix: '/transactions', upstream: upstream.url, methods: TX_METHODS, ...route }], upstreamTimeoutMs: 2000, ...config },
-    auth: { issuer: jwks.issuer, clientId: ['client-abc'], clock: clock.now, jwksMaxAgeMs: 60_000, ...auth },
+    auth: { issuer: jwks.issuer, clientId: ['client-abc'], clock: clock.now, jwksMaxAgeMs: 60_000, ...(typeof auth === 'function' ? auth(jwks) : auth) },
     fastify
   })
   await gateway.listen({ port: 0, host: '127.0.0.1' })

@@ -4,6 +4,8 @@ import { connect } from 'node:net'
 export interface RawResponse { status: number, head: string, body: string }
 
 function complete (data: string): RawResponse | undefined {
+  // Interim answers (100 Continue to an Expect header) come before the final one.
+  data = data.replace(/^(?:HTTP\/1\.1 1\d\d [^\r]*\r\n(?:[^\r]+\r\n)*\r\n)+/, '')
   const split = data.indexOf('\r\n\r\n')
   if (split === -1) return undefined
   const head = data.slice(0, split)
