@@ -126,7 +126,7 @@ export async function buildGateway (options: GatewayOptions): Promise<FastifyIns
         timeout: config.upstreamTimeoutMs,
         // http-proxy hands reply-from the path alone; the query is taken from the request target.
         queryString: (_search, target) => query(target),
-        rewriteRequestHeaders: (request, headers) => rewrite(headers, request.auth),
+        rewriteRequestHeaders: (request, headers) => rewrite(headers, request.auth, request),
         onError: (reply, { error }) => { sendUpstreamError(reply as unknown as FastifyReply, error as { statusCode?: number }) }
       }
     })

@@ -12,6 +12,9 @@ import type { IdentityHeaderNames } from './config.js'
 /** What the rewriter strips beyond the identity header names themselves. */
 export interface ExtraStrippedHeaders { readonly names: readonly string[], readonly prefixes: readonly string[] }
 
+/** Where the request came from, as the gateway determined it (Fastify's request.ip, .host, .protocol). */
+export interface RequestOrigin { readonly ip: string | undefined, readonly host: string, readonly protocol: string }
+
 /**
  * Builds the header rewriter for one set of identity header names.
  *
@@ -24,7 +27,7 @@ export interface ExtraStrippedHeaders { readonly names: readonly string[], reado
 export function identityHeaderRewriter (
   names: Readonly<IdentityHeaderNames>,
   extra: ExtraStrippedHeaders = { names: [], prefixes: [] }
-): (headers: IncomingHttpHeaders, auth: VerifiedToken | null) => IncomingHttpHeaders {
+): (headers: IncomingHttpHeaders, auth: VerifiedToken | null, origin?: RequestOrigin) => IncomingHttpHeaders {
   const stripped = strippedHeaderMatcher([...Object.values(names), ...extra.names], extra.prefixes)
   // A verified token is one object for as long as it is cached, so a repeated token's identity
   // headers are encoded once, not on every request.
@@ -46,12 +49,18 @@ export function identityHeaderRewriter (
     }
     return pairs
   }
-  return (headers, auth) => {
+  return (headers, auth, origin) => {
     const out: IncomingHttpHeaders = {}
     for (const name in headers) {
       if (!stripped(name)) out[name] = headers[name]
     }
     if (auth !== null) for (const [name, value] of identity(auth)) out[name] = value
+    if (origin !== undefined) {
+      // A client that has hung up has no address; Host is empty only for HTTP/1.0 without one.
+      if (origin.ip !== undefined) out['x-forwarded-for'] = origin.ip
+      if (origin.host !== '') out['x-forwarded-host'] = origin.host
+      out['x-forwarded-proto'] = origin.protocol
+    }
     return out
   }
 }

@@ -25,7 +25,7 @@ export {
 } from './config.js'
 export type { RateLimitConfig, RateLimitRule, ResolvedRateLimitConfig } from './rate-limit-config.js'
 export { decodeIdentityList, decodeIdentityValue, encodeIdentityList, encodeIdentityValue } from './header-values.js'
-export { WELL_KNOWN_IDENTITY_HEADERS, WELL_KNOWN_IDENTITY_PREFIXES, METHOD_OVERRIDE_HEADERS, PATH_OVERRIDE_HEADERS, HOP_BY_HOP_HEADERS } from './stripped-headers.js'
+export { WELL_KNOWN_IDENTITY_HEADERS, WELL_KNOWN_IDENTITY_PREFIXES, METHOD_OVERRIDE_HEADERS, PATH_OVERRIDE_HEADERS, HOP_BY_HOP_HEADERS, FORWARDED_HEADERS } from './stripped-headers.js'
 export { METHOD_OVERRIDE_QUERY_PARAMS } from './query-params.js'
 export { identityHeaderRewriter } from './identity-headers.js'
 export { unsafePathReason } from './path-safety.js'

@@ -35,6 +35,16 @@ export const METHOD_OVERRIDE_HEADERS: readonly string[] = Object.freeze(['x-http
 export const PATH_OVERRIDE_HEADERS: readonly string[] = Object.freeze(['x-original-url', 'x-rewrite-url'])
 
 /**
+ * Where the request came from, as proxies tell it. A client can write any of these, so they are
+ * dropped and the gateway sets `X-Forwarded-For`, `-Proto` and `-Host` itself, from what it
+ * determined (its `trustProxy` says which proxies in front of it to believe).
+ */
+export const FORWARDED_HEADERS: readonly string[] = Object.freeze([
+  'forwarded', 'x-forwarded-for', 'x-forwarded-host', 'x-forwarded-proto', 'x-forwarded-port', 'x-forwarded-prefix',
+  'x-real-ip', 'x-client-ip', 'true-client-ip'
+])
+
+/**
  * Hop-by-hop headers (RFC 9110 §7.6.1) that @fastify/reply-from leaves in place and a proxy must
  * not forward. The upstream client refuses `Keep-Alive`, `Upgrade` and `Expect` outright, so
  * forwarded they turned an authorised request into a 502 with a healthy upstream. `Expect:
@@ -52,7 +62,7 @@ export function canonicalHeaderName (name: string): string {
 export const DECISIONS_KEPT = 1024
 
 export function strippedHeaderMatcher (names: Iterable<string>, prefixes: Iterable<string>): (name: string) => boolean {
-  const exact = new Set([...names, ...WELL_KNOWN_IDENTITY_HEADERS, ...METHOD_OVERRIDE_HEADERS, ...PATH_OVERRIDE_HEADERS, ...HOP_BY_HOP_HEADERS].map(canonicalHeaderName))
+  const exact = new Set([...names, ...WELL_KNOWN_IDENTITY_HEADERS, ...METHOD_OVERRIDE_HEADERS, ...PATH_OVERRIDE_HEADERS, ...HOP_BY_HOP_HEADERS, ...FORWARDED_HEADERS].map(canonicalHeaderName))
   const starts = [...prefixes, ...WELL_KNOWN_IDENTITY_PREFIXES].map(canonicalHeaderName)
   const decide = (name: string): boolean => {
     const canonical = canonicalHeaderName(name)

@@ -88,6 +88,21 @@ t.test('hop-by-hop and path-override headers never reach the upstream, and never
   for (const name of ['expect', 'keep-alive', 'upgrade', 'proxy-connection', 'te', 'x-original-url', 'x-rewrite-url']) t.notOk(seen.has(name), `${name} is dropped`)
 })
 
+t.test('the upstream learns the client address, host and scheme from the gateway, not from the client', async (t) => {
+  const s = await stack(t)
+  const forged = { 'X-Forwarded-For': '6.6.6.6', 'X-Forwarded-Host': 'evil.example', 'X-Forwarded-Proto': 'https', Forwarded: 'for=6.6.6.6', 'X-Real-IP': '6.6.6.6', 'True-Client-IP': '6.6.6.6' }
+  t.equal((await s.call('GET', '/transactions', await s.token(), forged)).status, 200)
+  const rec = s.upstream.received[0]
+  t.equal(rec?.headers['x-forwarded-for'], '127.0.0.1')
+  t.equal(rec?.headers['x-forwarded-host'], `127.0.0.1:${s.port}`)
+  t.equal(rec?.headers['x-forwarded-proto'], 'http')
+  for (const name of ['forwarded', 'x-real-ip', 'true-client-ip']) t.equal(rec?.headers[name], undefined, `${name} is dropped`)
+  const behind = await gatewayFixture(t, { trustProxy: ['loopback'] })
+  t.equal((await behind.call('GET', '/transactions', await behind.token(), { 'X-Forwarded-For': '203.0.113.7', 'X-Forwarded-Proto': 'https' })).status, 200)
+  t.equal(behind.upstream.received[0]?.headers['x-forwarded-for'], '203.0.113.7', 'behind a trusted proxy: the address it reported')
+  t.equal(behind.upstream.received[0]?.headers['x-forwarded-proto'], 'https')
+})
+
 t.test('path tricks sent as raw request lines are refused before routing', async (t) => {
   const s = await stack(t)
   const auth = { authorization: `Bearer ${await s.token()}` }

@@ -27,7 +27,7 @@ t.test('every well-known name and prefix is stripped whatever its case and _ spe
   }
   for (const prefix of WELL_KNOWN_IDENTITY_PREFIXES) t.ok(stripped(`${prefix.toUpperCase()}ANYTHING`), prefix)
   t.ok(stripped('X_MINE') && stripped('x-corp-role') && stripped('X_Corp_Role'))
-  t.notOk(stripped('x-forwarded-for') || stripped('accept') || stripped('authorization') || stripped('x-remote-addr'))
+  t.notOk(stripped('x-request-id') || stripped('accept') || stripped('authorization') || stripped('x-remote-addr'))
   t.equal(canonicalHeaderName('X_Forwarded_User'), 'x-forwarded-user')
 })
 
@@ -45,4 +45,13 @@ t.test("a token's identity headers are encoded once and reused for its later req
   const first = rewrite({ 'x-auth-sub': 'forged', 'x-auth-issuer': 'https://evil.example' }, auth)
   t.same(first, { 'x-auth-sub': 's%C3%BCb', 'x-auth-scopes': 'a', 'x-auth-client-id': 'c', 'x-auth-token-use': 'access', 'x-auth-issuer': 'https://idp.example' })
   t.same(rewrite({ accept: '*/*' }, auth), { accept: '*/*', ...first }, 'the same values the second time')
+})
+
+t.test('where the request came from is set by the gateway, never taken from the client', async (t) => {
+  const sent = { 'x-forwarded-for': '6.6.6.6', Forwarded: 'for=6.6.6.6', 'X-Real-IP': '6.6.6.6', x_forwarded_host: 'evil.example', accept: '*/*' }
+  t.same(rewrite(sent, null, { ip: '203.0.113.7', host: 'api.example', protocol: 'https' }),
+    { accept: '*/*', 'x-forwarded-for': '203.0.113.7', 'x-forwarded-host': 'api.example', 'x-forwarded-proto': 'https' })
+  t.same(rewrite(sent, null, { ip: undefined, host: '', protocol: 'http' }), { accept: '*/*', 'x-forwarded-proto': 'http' },
+    'a client that hung up has no address, an HTTP/1.0 request may have no host')
+  t.same(rewrite(sent, null), { accept: '*/*' }, 'without an origin nothing is set')
 })
