@@ -1,5 +1,5 @@
 /**
- * Row 8's measured ceiling: the least a server can do per unique token on one core. The keys are
+ * Row 8, the one-core floor: the least work a server can do per unique token, on one core. The keys are
  * fetched and imported once at start; each request's token is split at its last dot and its
  * signature checked with synchronous `crypto.verify` on the event loop, and nothing else: no
  * header or claims, no cache, no expiry. It is no verifier anyone should deploy; it is the floor

@@ -3,6 +3,7 @@
  * checked once at start-up: a wrong entry throws a TypeError naming the field and the bad value.
  */
 import { readFileSync } from 'node:fs'
+import { isIP } from 'node:net'
 import type { ResourceServerOptions } from '../fastify/plugin.js'
 import { OptionError } from '../verifier/errors.js'
 import { resolveMetricsConfig, type GatewayMetricsConfig, type ResolvedGatewayMetricsConfig } from './metrics-config.js'
@@ -239,14 +240,23 @@ export function resolveGatewayConfig (config: GatewayConfig): ResolvedGatewayCon
   }
 }
 
-// An address or CIDR range of a proxy, or one of proxy-addr's names (loopback, linklocal, uniquelocal).
-const PROXY_ADDRESS = /^[0-9A-Fa-f:.]+(?:\/\d{1,3})?$|^(?:loopback|linklocal|uniquelocal)$/
+// proxy-addr's names for address ranges.
+const PROXY_RANGE_NAMES = new Set(['loopback', 'linklocal', 'uniquelocal'])
+
+/** An address or CIDR range of a proxy (prefix length within the family's), or a range name. */
+function isProxyAddress (item: unknown): boolean {
+  if (typeof item !== 'string') return false
+  if (PROXY_RANGE_NAMES.has(item)) return true
+  const [address, bits, extra] = item.split('/')
+  const family = isIP(address as string)
+  return family !== 0 && extra === undefined && (bits === undefined || (/^\d{1,3}$/.test(bits) && Number(bits) <= (family === 4 ? 32 : 128)))
+}
 
 function resolveTrustProxy (value: unknown): boolean | number | string | readonly string[] | undefined {
   if (value === undefined || typeof value === 'boolean') return value
   if (typeof value === 'number' && Number.isInteger(value) && value >= 1 && value <= 32) return value
   const list = typeof value === 'string' ? value.split(',').map((item) => item.trim()) : value
-  if (Array.isArray(list) && list.length > 0 && list.every((item) => typeof item === 'string' && PROXY_ADDRESS.test(item))) {
+  if (Array.isArray(list) && list.length > 0 && list.every(isProxyAddress)) {
     return typeof value === 'string' ? value : Object.freeze([...list] as string[])
   }
   throw new OptionError('trustProxy', `must be true, a hop count from 1 to 32, or proxy addresses or CIDR ranges such as ["10.0.0.0/8"] (got ${show(value)})`)

@@ -1,7 +1,8 @@
 /**
  * Forwarding the verified identity upstream, and nothing a client forged: every client-sent
  * header that {@link strippedHeaderMatcher} names is dropped before the verified identity is
- * added, each value encoded as header-values.ts describes.
+ * added, each value encoded as header-values.ts describes, and where the request came from
+ * (X-Forwarded-For, -Host, -Proto) is set from what the gateway determined.
  */
 import type { IncomingHttpHeaders } from 'node:http'
 import type { VerifiedToken } from '../verifier/verified-token.js'

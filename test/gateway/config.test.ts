@@ -38,7 +38,7 @@ t.test('trustProxy takes true, a hop count, or proxy addresses and ranges', asyn
   t.equal(resolveGatewayConfig({ routes: [route], trustProxy: false }).trustProxy, false)
   t.equal(resolveGatewayConfig({ routes: [route], trustProxy: 2 }).trustProxy, 2)
   t.equal(resolveGatewayConfig({ routes: [route], trustProxy: '10.0.0.1, 192.168.0.0/16' }).trustProxy, '10.0.0.1, 192.168.0.0/16')
-  t.same(resolveGatewayConfig({ routes: [route], trustProxy: ['loopback', 'fd00::/8'] }).trustProxy, ['loopback', 'fd00::/8'])
+  t.same(resolveGatewayConfig({ routes: [route], trustProxy: ['loopback', 'fd00::/8', '10.0.0.0/32', '::1'] }).trustProxy, ['loopback', 'fd00::/8', '10.0.0.0/32', '::1'])
   t.throws(() => resolveGatewayConfig({ routes: [route], trustProxy: 'everyone' }), { message: /got "everyone"/ })
 })
 
@@ -97,7 +97,12 @@ t.test('every mistake throws a TypeError naming the field', async (t) => {
     [{ routes: [route], trustProxy: 'everyone' }, 'trustProxy'],
     [{ routes: [route], trustProxy: [] }, 'trustProxy'],
     [{ routes: [route], trustProxy: ['10.0.0.0/8', 7] }, 'trustProxy'],
-    [{ routes: [route], trustProxy: {} }, 'trustProxy']
+    [{ routes: [route], trustProxy: {} }, 'trustProxy'],
+    [{ routes: [route], trustProxy: '1.2.3' }, 'trustProxy'],
+    [{ routes: [route], trustProxy: ['10.0.0.0/33'] }, 'trustProxy'],
+    [{ routes: [route], trustProxy: ['fd00::/129'] }, 'trustProxy'],
+    [{ routes: [route], trustProxy: ['10.0.0.0/x'] }, 'trustProxy'],
+    [{ routes: [route], trustProxy: ['10.0.0.0/8/8'] }, 'trustProxy']
   ]
   for (const [config, option] of cases) {
     t.throws(() => resolveGatewayConfig(config as GatewayConfig), { name: 'TypeError', option }, option)
