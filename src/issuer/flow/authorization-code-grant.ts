@@ -19,7 +19,20 @@ export async function authorizationCodeGrant (ctx: UserFlowContext, client: Reso
   if (!client.allowedOAuthFlows.includes('code')) throw new OAuthError('unauthorized_client', 'The client is not allowed the code flow.')
   if (params.code === undefined) throw new OAuthError('invalid_request', 'The "code" parameter is required.')
   if (params.redirect_uri === undefined) throw new OAuthError('invalid_request', 'The "redirect_uri" parameter is required.')
-  const redeemed = ctx.codes.redeem(params.code)
+  const { redirect_uri: redirectUri, code_verifier: codeVerifier } = params
+  // Checked before the code is marked used, so a failed exchange leaves it to the client it was
+  // issued for; nothing is awaited in between, so two exchanges at once cannot both pass.
+  const redeemed = ctx.codes.redeem(params.code, (grant) => {
+    if (grant.clientId !== client.clientId) throw invalidGrant('The code was issued to another client.')
+    if (grant.redirectUri !== redirectUri) throw invalidGrant('The "redirect_uri" differs from the one of the authorization request.')
+    if (grant.codeChallenge === undefined) {
+      // RFC 9700 §2.1.1: a verifier without a challenge is a PKCE downgrade attempt.
+      if (codeVerifier !== undefined) throw invalidGrant('A "code_verifier" was sent but the authorization request had no code_challenge.')
+    } else {
+      if (codeVerifier === undefined) throw invalidGrant('The "code_verifier" parameter is required: the authorization request had a code_challenge.')
+      if (!verifierMatches(codeVerifier, grant.codeChallenge)) throw invalidGrant('The "code_verifier" does not match the code_challenge.')
+    }
+  })
   if (redeemed === undefined) throw invalidGrant('The code is unknown or expired.')
   const { grant, replayed, outcome } = redeemed
   // The lifetime of the longest token the code could have produced bounds the revocation.
@@ -31,15 +44,6 @@ export async function authorizationCodeGrant (ctx: UserFlowContext, client: Reso
     outcome.replayed = true
     await revokeIssued()
     throw invalidGrant('The code was already used; the tokens issued from it are revoked.')
-  }
-  if (grant.clientId !== client.clientId) throw invalidGrant('The code was issued to another client.')
-  if (grant.redirectUri !== params.redirect_uri) throw invalidGrant('The "redirect_uri" differs from the one of the authorization request.')
-  if (grant.codeChallenge === undefined) {
-    // RFC 9700 §2.1.1: a verifier without a challenge is a PKCE downgrade attempt.
-    if (params.code_verifier !== undefined) throw invalidGrant('A "code_verifier" was sent but the authorization request had no code_challenge.')
-  } else {
-    if (params.code_verifier === undefined) throw invalidGrant('The "code_verifier" parameter is required: the authorization request had a code_challenge.')
-    if (!verifierMatches(params.code_verifier, grant.codeChallenge)) throw invalidGrant('The "code_verifier" does not match the code_challenge.')
   }
   // Named before anything is awaited, so a replay that comes while these tokens are being issued
   // knows what to revoke.

@@ -133,14 +133,20 @@ export class CodeStore {
   }
 
   /**
-   * The code's record, marking it used. A record that comes back with `used: true` was already
-   * redeemed: a replay. Undefined for an unknown or expired code.
+   * The code's record, marking it used. A record that comes back with `replayed: true` was already
+   * redeemed (`check` is not run then). `check` runs first on an unused code and may throw to
+   * refuse the exchange, which leaves the code unused: a failed exchange (another client, another
+   * redirect_uri, a wrong verifier) does not burn the user's login. Undefined for an unknown or
+   * expired code.
    */
-  redeem (code: string): { grant: CodeGrant, replayed: boolean, outcome: CodeOutcome } | undefined {
+  redeem (code: string, check?: (grant: CodeGrant) => void): { grant: CodeGrant, replayed: boolean, outcome: CodeOutcome } | undefined {
     const issued = this.#codes.get(code)
     if (issued === undefined) return undefined
-    const replayed = issued.used
-    issued.used = true
-    return { grant: issued.grant, replayed, outcome: issued.outcome }
+    if (!issued.used) {
+      check?.(issued.grant)
+      issued.used = true
+      return { grant: issued.grant, replayed: false, outcome: issued.outcome }
+    }
+    return { grant: issued.grant, replayed: true, outcome: issued.outcome }
   }
 }

@@ -8,6 +8,7 @@ import type { ResolvedClient } from '../config/config.js'
 import { OAuthError } from '../endpoints/oauth-errors.js'
 import type { Parameter } from '../endpoints/token-request.js'
 import { issueUserTokens, type UserTokenResponse } from './issue-tokens.js'
+import type { RefreshRecord } from './refresh-store.js'
 import type { UserFlowContext } from './user-flow.js'
 
 const invalidGrant = (description: string): OAuthError => new OAuthError('invalid_grant', description)
@@ -41,5 +42,12 @@ export async function refreshTokenGrant (ctx: UserFlowContext, client: ResolvedC
     nonce: undefined,
     refresh: client.refreshTokenRotation ? { kind: 'rotate', familyId: record.familyId, scopes: record.scopes } : { kind: 'none' }
   })
+  // Read again: a revocation may have changed it while the tokens were signed.
+  if ((record.state as RefreshRecord['state']) === 'revoked') {
+    // The family was revoked while these tokens were issued (a revocation, or the same token
+    // presented twice at once): the refresh token just stored joins it, and nothing is handed out.
+    await ctx.refresh.revokeFamily(record.familyId, record.originJti, ctx.clock() + Math.max(client.accessTokenValiditySeconds, client.idTokenValiditySeconds) * 1000)
+    throw invalidGrant('The refresh token was revoked while new tokens were issued.')
+  }
   return body
 }

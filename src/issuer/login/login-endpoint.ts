@@ -117,6 +117,9 @@ export async function registerLogin (app: FastifyInstance, ctx: LoginContext): P
         request.log.info({ client: pending.clientId }, 'login refused')
         return render(reply, handle, pending, 401, { username, error: LOGIN_FAILED })
       }
+      // The password check took a while: the same page submitted twice at once (a double click)
+      // may have used the request meanwhile. One request gives one code.
+      if (ctx.pending.get(handle) === undefined) return expired(reply)
       ctx.pending.delete(handle)
       const code = ctx.codes.issue({ ...pending, sub: user.sub, username: user.username, authTime: Math.floor(ctx.clock() / 1000) })
       const target = new URL(pending.redirectUri)

@@ -92,9 +92,20 @@ t.test('a reused code is refused and revokes the tokens issued from it', async (
   refused(t, refresh, 400, 'invalid_grant')
   const info = await fetch(app.issuer.urls.userInfoEndpoint, { headers: { authorization: `Bearer ${first.body.access_token}` } })
   t.equal(info.status, 401, 'the access token is refused by userInfo')
-  const failed = await logIn(app, { client_id: WEB.clientId, scope: 'openid' })
-  refused(t, await exchange(app, { code: failed.code, redirect_uri: 'http://127.0.0.1:1/other' }), 400, 'invalid_grant')
-  refused(t, await exchange(app, { code: failed.code }), 400, 'invalid_grant')
+})
+
+t.test('a failed exchange does not use the code up: its client can still redeem it, once', async (t) => {
+  const app = await startUserIssuer(t)
+  const { verifier, challenge } = pkce()
+  const { code } = await logIn(app, { client_id: WEB.clientId, scope: 'openid', code_challenge: challenge, code_challenge_method: 'S256' })
+  refused(t, await exchange(app, { code, code_verifier: verifier, redirect_uri: 'http://127.0.0.1:1/other' }), 400, 'invalid_grant')
+  refused(t, await exchange(app, { code, code_verifier: pkce().verifier }), 400, 'invalid_grant')
+  refused(t, await exchange(app, { code }), 400, 'invalid_grant')
+  const redeemed = await exchange(app, { code, code_verifier: verifier })
+  t.equal(redeemed.status, 200, 'the client it was issued for still redeems it')
+  const again = await exchange(app, { code, code_verifier: verifier })
+  refused(t, again, 400, 'invalid_grant')
+  t.match(again.body.error_description, /already used/)
 })
 
 t.test('PKCE: a wrong, missing or unasked-for code_verifier is invalid_grant', async (t) => {

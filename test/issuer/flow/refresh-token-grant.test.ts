@@ -51,6 +51,64 @@ t.test('a refresh token used by another client is invalid_grant', async (t) => {
   refused(t, await postToken(app.issuer.urls.tokenEndpoint, { form: { grant_type: 'refresh_token' }, authorization: webAuth }), 400, 'invalid_request')
 })
 
+interface PausableIssuer {
+  readonly app: IssuerInstance
+  /** From now on the user lookup waits: a refresh stops after marking its token replaced, before issuing. */
+  pause: () => void
+  /** Resolves once a lookup is waiting. */
+  paused: () => Promise<void>
+  resume: () => void
+}
+
+async function pausableIssuer (t: Test): Promise<PausableIssuer> {
+  const jane = { sub: USERS.jane.sub, username: USERS.jane.username, attributes: {}, groups: [] }
+  let pausing = false
+  let arrived = (): void => {}
+  const arrival = new Promise<void>((resolve) => { arrived = resolve })
+  let open = (): void => {}
+  let opened = Promise.resolve()
+  const app = await startUserIssuer(t, {
+    clients: { web: { refreshTokenRotation: true } },
+    users: {
+      authenticate: async (username, password) => username === USERS.jane.username && password === USERS.jane.password ? jane : undefined,
+      findBySub: async () => {
+        if (pausing) { arrived(); await opened }
+        return jane
+      }
+    }
+  })
+  return {
+    app,
+    pause: () => { pausing = true; opened = new Promise((resolve) => { open = resolve }) },
+    paused: async () => { await arrival },
+    resume: () => { pausing = false; open() }
+  }
+}
+
+t.test('with rotation, a token presented again while its refresh is under way leaves neither presenter a token', async (t) => {
+  const h = await pausableIssuer(t)
+  const first = await tokens(h.app)
+  h.pause()
+  const underWay = refresh(h.app, first.body.refresh_token)
+  await h.paused()
+  refused(t, await refresh(h.app, first.body.refresh_token), 400, 'invalid_grant')
+  h.resume()
+  const late = await underWay
+  refused(t, late, 400, 'invalid_grant')
+  t.match(late.body.error_description, /revoked while new tokens were issued/)
+})
+
+t.test('with rotation, a token revoked while it is being refreshed leaves no working token', async (t) => {
+  const h = await pausableIssuer(t)
+  const first = await tokens(h.app)
+  h.pause()
+  const underWay = refresh(h.app, first.body.refresh_token)
+  await h.paused()
+  t.equal((await postToken(h.app.issuer.urls.revocationEndpoint, { form: { token: first.body.refresh_token }, authorization: webAuth })).status, 200)
+  h.resume()
+  refused(t, await underWay, 400, 'invalid_grant')
+})
+
 t.test('with rotation, each refresh replaces the token, and a replaced one revokes the family', async (t) => {
   const app = await startUserIssuer(t, { clients: { web: { refreshTokenRotation: true } } })
   const first = await tokens(app)

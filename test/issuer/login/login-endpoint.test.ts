@@ -62,6 +62,27 @@ t.test('a successful login redirects with a code and the state', async (t) => {
   t.equal(noState.searchParams.get('state'), null, 'no state when none was sent')
 })
 
+t.test('the same page submitted twice at once gives one code', async (t) => {
+  // Both submissions are inside the password check before either leaves it.
+  let arrived = 0
+  let release = (): void => {}
+  const bothIn = new Promise<void>((resolve) => { release = resolve })
+  const app = await startUserIssuer(t, {
+    users: {
+      authenticate: async () => {
+        if (++arrived === 2) release()
+        await bothIn
+        return { sub: USERS.jane.sub, username: USERS.jane.username, attributes: {}, groups: [] }
+      },
+      findBySub: async () => undefined
+    }
+  })
+  const form = await openLogin(authorizeUrl(app, params))
+  const answers = await Promise.all([submitLogin(form, USERS.jane), submitLogin(form, USERS.jane)])
+  t.equal(arrived, 2)
+  t.same(answers.map((a) => a.status).sort(), [302, 400], 'one redirect with a code, one error page')
+})
+
 t.test('a failed login shows one generic message, whatever was wrong', async (t) => {
   const app = await startUserIssuer(t)
   const form = await openLogin(authorizeUrl(app, params))
