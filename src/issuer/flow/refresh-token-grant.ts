@@ -20,9 +20,12 @@ export async function refreshTokenGrant (ctx: UserFlowContext, client: ResolvedC
   const record = ctx.refresh.find(params.refresh_token)
   if (record === undefined || record.state === 'revoked') throw invalidGrant('The refresh token is unknown, expired or revoked.')
   if (record.clientId !== client.clientId) throw invalidGrant('The refresh token was issued to another client.')
+  // The lifetime of the longest token the family could have produced bounds the revocation.
+  const revokeFamily = async (): Promise<void> => {
+    await ctx.refresh.revokeFamily(record.familyId, record.originJti, ctx.clock() + Math.max(client.accessTokenValiditySeconds, client.idTokenValiditySeconds) * 1000)
+  }
   if (record.state === 'rotated') {
-    const until = ctx.clock() + Math.max(client.accessTokenValiditySeconds, client.idTokenValiditySeconds) * 1000
-    await ctx.refresh.revokeFamily(record.familyId, record.originJti, until)
+    await revokeFamily()
     throw invalidGrant('The refresh token was already replaced; every token of its family is revoked.')
   }
   // RFC 6749 §6: a narrower scope may be asked for, never a broader one.
@@ -46,7 +49,7 @@ export async function refreshTokenGrant (ctx: UserFlowContext, client: ResolvedC
   if ((record.state as RefreshRecord['state']) === 'revoked') {
     // The family was revoked while these tokens were issued (a revocation, or the same token
     // presented twice at once): the refresh token just stored joins it, and nothing is handed out.
-    await ctx.refresh.revokeFamily(record.familyId, record.originJti, ctx.clock() + Math.max(client.accessTokenValiditySeconds, client.idTokenValiditySeconds) * 1000)
+    await revokeFamily()
     throw invalidGrant('The refresh token was revoked while new tokens were issued.')
   }
   return body

@@ -85,13 +85,19 @@ async function pausableIssuer (t: Test): Promise<PausableIssuer> {
   }
 }
 
+/** A login's refresh token, and its refresh stopped after the token was marked replaced. */
+async function refreshUnderWay (h: PausableIssuer): Promise<{ token: string, underWay: Promise<Answer> }> {
+  const token = (await tokens(h.app)).body.refresh_token as string
+  h.pause()
+  const underWay = refresh(h.app, token)
+  await h.paused()
+  return { token, underWay }
+}
+
 t.test('with rotation, a token presented again while its refresh is under way leaves neither presenter a token', async (t) => {
   const h = await pausableIssuer(t)
-  const first = await tokens(h.app)
-  h.pause()
-  const underWay = refresh(h.app, first.body.refresh_token)
-  await h.paused()
-  refused(t, await refresh(h.app, first.body.refresh_token), 400, 'invalid_grant')
+  const { token, underWay } = await refreshUnderWay(h)
+  refused(t, await refresh(h.app, token), 400, 'invalid_grant')
   h.resume()
   const late = await underWay
   refused(t, late, 400, 'invalid_grant')
@@ -100,11 +106,8 @@ t.test('with rotation, a token presented again while its refresh is under way le
 
 t.test('with rotation, a token revoked while it is being refreshed leaves no working token', async (t) => {
   const h = await pausableIssuer(t)
-  const first = await tokens(h.app)
-  h.pause()
-  const underWay = refresh(h.app, first.body.refresh_token)
-  await h.paused()
-  t.equal((await postToken(h.app.issuer.urls.revocationEndpoint, { form: { token: first.body.refresh_token }, authorization: webAuth })).status, 200)
+  const { token, underWay } = await refreshUnderWay(h)
+  t.equal((await postToken(h.app.issuer.urls.revocationEndpoint, { form: { token }, authorization: webAuth })).status, 200)
   h.resume()
   refused(t, await underWay, 400, 'invalid_grant')
 })
