@@ -9,8 +9,9 @@
  * follows `onStoreError` (open: serve unlimited; closed: 503), is logged once when it starts and
  * once when it ends, and is never a 500.
  */
-import rateLimitPlugin, { normalizeIP } from '@fastify/rate-limit'
+import rateLimitPlugin from '@fastify/rate-limit'
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify'
+import { clientAddress } from '../fastify/client-address.js'
 import type { RateLimitRule, ResolvedRateLimitConfig } from './rate-limit-config.js'
 import { connectRedis } from './redis-client.js'
 
@@ -35,10 +36,9 @@ function clientKey (request: FastifyRequest): string {
   return auth.clientId !== undefined ? `client:${auth.clientId} ${auth.issuer}` : `sub:${auth.sub} ${auth.issuer}`
 }
 
-// A client that hangs up at once leaves no address (`request.ip` is undefined); its refusals
-// share one count rather than failing the count, which would read as the store being down.
+// A failing key would read as the store being down: clientAddress never throws.
 function addressKey (request: FastifyRequest): string {
-  return request.ip === undefined ? 'address:unknown' : `address:${normalizeIP(request.ip)}`
+  return `address:${clientAddress(request)}`
 }
 
 function limitHeaders (reply: FastifyReply, result: LimitResult): void {

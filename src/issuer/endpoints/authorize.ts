@@ -8,8 +8,8 @@
  * in: the browser carries only a random handle to the login page, so nothing the login form
  * posts can change what was authorized.
  */
-import { normalizeIP } from '@fastify/rate-limit'
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify'
+import { clientAddress } from '../../fastify/client-address.js'
 import type { ResolvedClient } from '../config/config.js'
 import type { AuthorizationRequest } from '../flow/authorization-request.js'
 import { CODE_CHALLENGE } from '../flow/pkce.js'
@@ -124,7 +124,7 @@ export function registerAuthorize (app: FastifyInstance, ctx: UserFlowContext): 
     }
     // Owned by the client's address (an IPv6 client by its /64, as the login throttle counts it):
     // requests one address never completes push out only its own.
-    const handle = ctx.pending.add(accepted, normalizeIP(request.ip))
+    const handle = ctx.pending.add(accepted, clientAddress(request))
     const login = new URL(ctx.urls().loginPage)
     login.searchParams.set('request', handle)
     return reply.header('cache-control', 'no-store').redirect(login.href, 302)

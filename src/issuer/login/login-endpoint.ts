@@ -11,8 +11,9 @@
 import fastifyCookie from '@fastify/cookie'
 import fastifyCsrf from '@fastify/csrf-protection'
 import fastifyFormbody from '@fastify/formbody'
-import fastifyRateLimit, { normalizeIP } from '@fastify/rate-limit'
+import fastifyRateLimit from '@fastify/rate-limit'
 import type { FastifyError, FastifyInstance, FastifyReply, FastifyRequest } from 'fastify'
+import { clientAddress } from '../../fastify/client-address.js'
 import type { ResolvedClient } from '../config/config.js'
 import type { AuthorizationRequest } from '../flow/authorization-request.js'
 import type { UserFlowContext } from '../flow/user-flow.js'
@@ -75,9 +76,8 @@ export async function registerLogin (app: FastifyInstance, ctx: LoginContext): P
     // are checked here with createRateLimit, and every attempt counts against both.
     const limit = (max: number, key: (request: FastifyRequest) => string): ReturnType<typeof scope.createRateLimit> =>
       scope.createRateLimit({ max, timeWindow: ctx.login.windowSeconds * 1000, keyGenerator: key })
-    // An IPv6 client counts by its /64 (normalizeIP's default), the block one host is given:
-    // otherwise each of its 2^64 addresses would get attempts of its own.
-    const perAddress = limit(ctx.login.attemptsPerAddress, (request) => `address:${normalizeIP(request.ip)}`)
+    // An IPv6 client counts by its /64 (see clientAddress).
+    const perAddress = limit(ctx.login.attemptsPerAddress, (request) => `address:${clientAddress(request)}`)
     const perUsername = limit(ctx.login.attemptsPerUsername, (request) => `username:${field(request.body, 'username').toLowerCase()}`)
     const throttle = async (request: FastifyRequest, reply: FastifyReply): Promise<void> => {
       const results = await Promise.all([perAddress(request), perUsername(request)])
