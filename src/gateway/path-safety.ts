@@ -1,7 +1,8 @@
 /**
  * Refusing request targets that could resolve somewhere else upstream than where the gateway
- * routed them: dot segments (raw or percent-encoded, once or twice), encoded slashes and
- * backslashes, raw backslashes, NUL, empty segments, and anything outside printable ASCII.
+ * routed them: dot segments (raw or percent-encoded, once or twice), segments that begin or end
+ * with `..`, encoded slashes and backslashes, raw backslashes, NUL, empty segments, a fragment,
+ * and anything outside printable ASCII.
  * The gateway and the upstream may normalise paths differently; the only safe path is one that
  * no normalisation changes.
  */
@@ -20,9 +21,15 @@ export function unsafePathReason (target: string): string | undefined {
   if (ENCODED_DANGER.test(path)) return 'the path holds an encoded dot, slash, backslash or NUL'
   if (!PRINTABLE.test(target.slice(path.length))) return 'the query holds characters that are not printable ASCII'
   if (/%(?:25)*00/.test(target)) return 'the request holds an encoded NUL'
+  // A request target never carries a fragment (RFC 9112 §3.2); an upstream may cut the path at it.
+  if (target.includes('#')) return 'the request target holds a fragment (#)'
   for (const segment of path.slice(1).split('/')) {
-    const bare = segment.split(';')[0]
+    const bare = segment.split(';')[0] as string
     if (bare === '.' || bare === '..') return 'the path holds a dot segment'
+    // `...`, `..x` and `x..` are no dot segments, but Windows servers trim trailing dots, and
+    // @fastify/reply-from refuses `/..` and `../` anywhere in the path with a 400 of its own: the
+    // gateway's answer, with its code, comes first.
+    if (segment.startsWith('..') || segment.endsWith('..') || bare.endsWith('..')) return 'the path holds a segment that begins or ends with two dots'
   }
   if (path.includes('//')) return 'the path holds an empty segment'
   return undefined
