@@ -11,12 +11,13 @@
 import fastifyCookie from '@fastify/cookie'
 import fastifyCsrf from '@fastify/csrf-protection'
 import fastifyFormbody from '@fastify/formbody'
-import fastifyRateLimit from '@fastify/rate-limit'
+import fastifyRateLimit, { type CreateRateLimitOptions } from '@fastify/rate-limit'
 import type { FastifyError, FastifyInstance, FastifyReply, FastifyRequest } from 'fastify'
 import { clientAddress } from '../../fastify/client-address.js'
 import type { ResolvedClient } from '../config/config.js'
 import type { AuthorizationRequest } from '../flow/authorization-request.js'
 import type { UserFlowContext } from '../flow/user-flow.js'
+import { MAX_USERNAME_LENGTH } from '../users/user-config.js'
 import { sendErrorPage } from '../endpoints/authorize.js'
 import { methodNotAllowed } from '../endpoints/method-not-allowed.js'
 import { LOGIN_CSS, loginPage } from './pages.js'
@@ -26,6 +27,9 @@ export const LOGIN_PATH = '/login'
 const CSS_PATH = '/login.css'
 
 /** The one message of every failed login: it must not tell which of username and password was wrong. */
+/** Keys each login counter remembers (per address, per username); about 10 MiB at most for both. */
+const THROTTLE_KEYS_KEPT = 50_000
+
 export const LOGIN_FAILED = 'Incorrect username or password.'
 
 /** Login throttling: attempts allowed per window. */
@@ -73,16 +77,23 @@ export async function registerLogin (app: FastifyInstance, ctx: LoginContext): P
     })
 
     // Two independent counters: the plugin's route hooks run one limiter per request, so both
-    // are checked here with createRateLimit, and every attempt counts against both.
+    // are checked here with createRateLimit. Each keeps THROTTLE_KEYS_KEPT keys (the library's
+    // default is 5,000), and an attempt from an address already over its limit is refused before
+    // the username is counted: otherwise refused attempts under made-up usernames would push a
+    // real username's count out of the store and give its guesser a fresh allowance.
+    // `cache` sizes the limiter's own store (@fastify/rate-limit's LocalStore.child reads it from
+    // these options), though the library's types leave it out.
     const limit = (max: number, key: (request: FastifyRequest) => string): ReturnType<typeof scope.createRateLimit> =>
-      scope.createRateLimit({ max, timeWindow: ctx.login.windowSeconds * 1000, keyGenerator: key })
+      scope.createRateLimit({ max, timeWindow: ctx.login.windowSeconds * 1000, keyGenerator: key, cache: THROTTLE_KEYS_KEPT } as CreateRateLimitOptions)
     // An IPv6 client counts by its /64 (see clientAddress).
     const perAddress = limit(ctx.login.attemptsPerAddress, (request) => `address:${clientAddress(request)}`)
-    const perUsername = limit(ctx.login.attemptsPerUsername, (request) => `username:${field(request.body, 'username').toLowerCase()}`)
+    // No username is longer than MAX_USERNAME_LENGTH: a longer one is counted by its first
+    // characters, so the store's keys stay small.
+    const perUsername = limit(ctx.login.attemptsPerUsername, (request) => `username:${field(request.body, 'username').slice(0, MAX_USERNAME_LENGTH + 1).toLowerCase()}`)
     const throttle = async (request: FastifyRequest, reply: FastifyReply): Promise<void> => {
-      const results = await Promise.all([perAddress(request), perUsername(request)])
       // `isAllowed` is true only for allow-listed keys; a counted attempt is refused once exceeded.
-      if (results.some((r) => !r.isAllowed && r.isExceeded)) {
+      const refused = (r: { isAllowed: true } | { isAllowed: false, isExceeded: boolean }): boolean => !r.isAllowed && r.isExceeded
+      if (refused(await perAddress(request)) || refused(await perUsername(request))) {
         await sendErrorPage(reply, 429, 'temporarily_unavailable', 'Too many sign-in attempts. Wait a few minutes and try again.')
       }
     }

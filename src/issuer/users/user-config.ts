@@ -32,6 +32,8 @@ export interface ResolvedUser {
   readonly groups: readonly string[]
 }
 
+/** The longest username (Cognito's limit). */
+export const MAX_USERNAME_LENGTH = 128
 export const USERNAME = /^[\w.@+-]{1,128}$/
 export const GROUP_NAME = /^[\w.@+-]{1,128}$/
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/
@@ -52,7 +54,7 @@ export function validateUsers (c: FieldChecker, raw: unknown): Map<string, Resol
   c.array(raw, 'users', MAX_USERS).forEach((entry, i) => {
     const at = `users[${i}]`
     const o = c.object(entry, at, ['username', 'sub', 'passwordHash', 'attributes', 'groups'])
-    const username = c.string(o.username, join(at, 'username'), { min: 1, max: 128, pattern: USERNAME, says: 'letters, digits and _.@+-' })
+    const username = c.string(o.username, join(at, 'username'), { min: 1, max: MAX_USERNAME_LENGTH, pattern: USERNAME, says: 'letters, digits and _.@+-' })
     if (users.has(username.toLowerCase())) c.fail(join(at, 'username'), `repeats the username "${username}" (usernames are not case-sensitive)`)
     const sub = c.string(o.sub, join(at, 'sub'), { min: 36, max: 36, pattern: UUID, says: 'a lowercase UUID' })
     if (subs.has(sub)) c.fail(join(at, 'sub'), 'repeats a sub')

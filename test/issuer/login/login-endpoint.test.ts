@@ -1,6 +1,7 @@
+import { request } from 'node:http'
 import t from 'tap'
 import { LOGIN_FAILED } from '../../../src/issuer/login/login-endpoint.js'
-import { CALLBACK, CODE_CLIENTS, USERS, authorizeUrl, get, openLogin, submitLogin, startUserIssuer, userPoolConfig } from '../../helpers/user-flow.js'
+import { CALLBACK, CODE_CLIENTS, USERS, authorizeUrl, get, openLogin, submitLogin, startUserIssuer, userPoolConfig, type LoginForm } from '../../helpers/user-flow.js'
 
 const WEB = CODE_CLIENTS.web.clientId
 const params = { response_type: 'code', client_id: WEB, redirect_uri: CALLBACK, state: 'st', scope: 'openid email' }
@@ -122,6 +123,43 @@ t.test('throttles attempts per username and per client address', async (t) => {
   t.match(await limited.text(), /Too many sign-in attempts/)
   t.equal((await submitLogin(form, { username: 'bob', password: 'wrong' })).status, 401, 'another user is not')
   t.equal((await submitLogin(form, { username: 'carol', password: 'wrong' })).status, 429, 'but the address has used up its attempts')
+})
+
+/** Posts the login form from another loopback address (the whole of 127/8 is loopback). */
+async function submitFrom (localAddress: string, form: LoginForm, fields: { username: string, password: string }): Promise<number> {
+  const body = new URLSearchParams({ _csrf: form.csrf, request: form.request, ...fields }).toString()
+  return await new Promise((resolve, reject) => {
+    const req = request(new URL('/login', form.loginUrl), { method: 'POST', localAddress, headers: { 'content-type': 'application/x-www-form-urlencoded', cookie: form.cookie } }, (res) => {
+      res.resume()
+      res.on('end', () => { resolve(res.statusCode as number) })
+    })
+    req.on('error', reject)
+    req.end(body)
+  })
+}
+
+t.test('an address over its limit is refused before the username is counted', async (t) => {
+  const app = await startUserIssuer(t, { loginAttemptsPerUsername: 2, loginAttemptsPerAddress: 2 })
+  const form = await openLogin(authorizeUrl(app, params))
+  t.equal((await submitLogin(form, { username: 'carol', password: 'wrong' })).status, 401)
+  t.equal((await submitLogin(form, { username: 'carol', password: 'wrong' })).status, 401)
+  for (let i = 0; i < 3; i++) t.equal((await submitLogin(form, { username: 'jane', password: 'wrong' })).status, 429, 'this address is over its limit')
+  t.equal(await submitFrom('127.0.0.2', await openLogin(authorizeUrl(app, params)), USERS.jane), 302, 'those refusals never spent jane\'s attempts')
+})
+
+t.test('made-up usernames never push a real username\'s count out of the store', async (t) => {
+  const app = await startUserIssuer(t, { loginAttemptsPerUsername: 2, loginAttemptsPerAddress: 10_000 })
+  const form = await openLogin(authorizeUrl(app, params))
+  t.equal((await submitLogin(form, { username: 'jane', password: 'wrong 1' })).status, 401)
+  t.equal((await submitLogin(form, { username: 'jane', password: 'wrong 2' })).status, 401)
+  // More usernames than @fastify/rate-limit's default store keeps (5,000), each with an unknown
+  // sign-in request, so no password is checked.
+  const headers = { 'content-type': 'application/x-www-form-urlencoded', cookie: form.cookie }
+  for (let i = 0; i < 5_100; i++) {
+    const res = await app.inject({ method: 'POST', url: '/login', headers, payload: new URLSearchParams({ _csrf: form.csrf, request: 'none', username: `junk${i}`, password: 'x' }).toString() })
+    if (res.statusCode !== 400) t.fail(`junk attempt ${i} answered ${res.statusCode}`)
+  }
+  t.equal((await submitLogin(form, USERS.jane)).status, 429, 'jane\'s count is still there')
 })
 
 t.test('an unknown or expired sign-in request gets an error page', async (t) => {
