@@ -5,8 +5,10 @@
 import { readFileSync } from 'node:fs'
 import { isIP } from 'node:net'
 import type { ResourceServerOptions } from '../fastify/plugin.js'
+import { SCOPE_TOKEN } from '../verifier/claims.js'
 import { OptionError } from '../verifier/errors.js'
 import { resolveMetricsConfig, type GatewayMetricsConfig, type ResolvedGatewayMetricsConfig } from './metrics-config.js'
+import { FORWARDED_HEADERS, HOP_BY_HOP_HEADERS } from './stripped-headers.js'
 import { resolveRateLimitConfig, resolveRule, type RateLimitConfig, type RateLimitRule, type ResolvedRateLimitConfig } from './rate-limit-config.js'
 
 /** Scopes a method needs; GET also covers HEAD unless HEAD is listed itself. */
@@ -106,6 +108,15 @@ const HEADER_TOKEN = /^[A-Za-z0-9_-]{1,64}$/
 const QUERY_NAME = /^[\x21-\x7E]{1,64}$/
 const PREFIX = /^\/[A-Za-z0-9._~-]+(?:\/[A-Za-z0-9._~-]+)*$/
 
+/**
+ * Header names an identity header may not take: HTTP's own framing and routing fields, the
+ * credentials, and what the gateway sets itself (X-Forwarded-*) or never forwards (hop-by-hop).
+ */
+const RESERVED_HEADERS = new Set([
+  'host', 'content-length', 'content-type', 'content-encoding', 'transfer-encoding', 'connection', 'authorization', 'cookie',
+  ...HOP_BY_HOP_HEADERS, ...FORWARDED_HEADERS
+])
+
 const show = (value: unknown): string => JSON.stringify(value) ?? String(value)
 
 function isObject (value: unknown): value is Record<string, unknown> {
@@ -119,10 +130,15 @@ function upstreamUrl (name: string, value: unknown): string {
   } catch {
     throw new OptionError(name, `must be an absolute http(s) URL (got ${show(value)})`)
   }
-  if ((url.protocol !== 'http:' && url.protocol !== 'https:') || url.search !== '' || url.hash !== '' || url.username !== '') {
-    throw new OptionError(name, `must be an http(s) URL without query, fragment or credentials (got ${show(value)})`)
+  // The value is not echoed: it holds a password.
+  if (url.username !== '' || url.password !== '') throw new OptionError(name, `must not hold credentials (got a URL for ${url.origin} with a user name or password)`)
+  if ((url.protocol !== 'http:' && url.protocol !== 'https:') || url.search !== '' || url.hash !== '') {
+    throw new OptionError(name, `must be an http(s) URL without query or fragment (got ${show(value)})`)
   }
-  return url.href.replace(/\/$/, '')
+  // The request's path is forwarded as it is (the prefix included): a base path would be dropped
+  // by the proxy, or refuse every request.
+  if (url.pathname !== '/') throw new OptionError(name, `must be an origin such as http://10.0.1.20:9001, without a path: the request's own path is forwarded (got ${show(value)})`)
+  return url.origin
 }
 
 function stringList (name: string, value: unknown, pattern: RegExp, what: string): string[] {
@@ -140,7 +156,8 @@ function resolveRoute (route: unknown, i: number, prefixes: Set<string>, perClie
   if (typeof route.prefix !== 'string' || !PREFIX.test(route.prefix)) {
     throw new OptionError(`${name}.prefix`, `must be a path such as /transactions (no dot segments, no trailing slash; got ${show(route.prefix)})`)
   }
-  if (route.prefix.split('/').some((s) => s === '.' || s === '..')) throw new OptionError(`${name}.prefix`, `must not contain dot segments (got ${show(route.prefix)})`)
+  // What the path check refuses in a request (see path-safety.ts), a prefix may not hold either.
+  if (route.prefix.split('/').some((s) => s === '.' || s.startsWith('..') || s.endsWith('..'))) throw new OptionError(`${name}.prefix`, `must not contain dot segments or segments that begin or end with .. (got ${show(route.prefix)})`)
   if (prefixes.has(route.prefix)) throw new OptionError(`${name}.prefix`, `repeats ${route.prefix}`)
   prefixes.add(route.prefix)
   if (!isObject(route.methods) || Object.keys(route.methods).length === 0) {
@@ -149,9 +166,14 @@ function resolveRoute (route: unknown, i: number, prefixes: Set<string>, perClie
   const methods = new Map<string, readonly string[]>()
   for (const [method, scopes] of Object.entries(route.methods)) {
     if (!METHODS.has(method)) throw new OptionError(`${name}.methods.${method}`, `is not one of ${[...METHODS].join(', ')}`)
-    if (!Array.isArray(scopes) || !scopes.every((s) => typeof s === 'string' && s.length > 0)) {
+    if (!Array.isArray(scopes)) {
       throw new OptionError(`${name}.methods.${method}`, `must be an array of scopes (empty for "any valid token"; got ${show(scopes)})`)
     }
+    scopes.forEach((scope: unknown, j) => {
+      if (typeof scope !== 'string' || !SCOPE_TOKEN.test(scope)) {
+        throw new OptionError(`${name}.methods.${method}[${j}]`, `must be one scope: printable ASCII without spaces, quotes or backslashes (RFC 6749 §3.3), one array item per scope (got ${show(scope)})`)
+      }
+    })
     methods.set(method, scopes)
   }
   const get = methods.get('GET')
@@ -176,8 +198,9 @@ function resolveIdentityHeaders (value: unknown): IdentityHeaderNames {
   const names = { ...DEFAULT_IDENTITY_HEADERS, ...value }
   const seen = new Set<string>()
   for (const [key, header] of Object.entries(names)) {
-    if (!(key in DEFAULT_IDENTITY_HEADERS)) throw new OptionError(`identityHeaders.${key}`, 'is not a known identity header')
+    if (!Object.hasOwn(DEFAULT_IDENTITY_HEADERS, key)) throw new OptionError(`identityHeaders.${key}`, 'is not a known identity header')
     if (typeof header !== 'string' || !HEADER_NAME.test(header)) throw new OptionError(`identityHeaders.${key}`, `must be a lower-case header name such as x-auth-sub (got ${show(header)})`)
+    if (RESERVED_HEADERS.has(header)) throw new OptionError(`identityHeaders.${key}`, `must not be a header HTTP or the gateway already gives a meaning to (got ${show(header)})`)
     if (seen.has(header)) throw new OptionError(`identityHeaders.${key}`, `repeats the header name ${header}`)
     seen.add(header)
   }

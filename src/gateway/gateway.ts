@@ -9,10 +9,11 @@
 import httpProxy from '@fastify/http-proxy'
 import Fastify, { type FastifyInstance, type FastifyReply, type FastifyRequest, type FastifyServerOptions } from 'fastify'
 import { fastifyResourceServer, type ResourceServerOptions } from '../fastify/plugin.js'
-import { redactingLogger } from '../logging/logger-options.js'
+import { redactingLogger, redactingLoggerInstance } from '../logging/logger-options.js'
 import { OptionError } from '../verifier/errors.js'
 import { resolveGatewayConfig, type GatewayConfig, type ResolvedGatewayConfig } from './config.js'
 import { identityHeaderRewriter } from './identity-headers.js'
+import { nestedPrefixCheck } from './nested-prefixes.js'
 import { unsafePathReason } from './path-safety.js'
 import { queryParamFilter } from './query-params.js'
 import { registerRateLimits, type RateLimitCheck } from './rate-limit.js'
@@ -65,6 +66,7 @@ export async function buildGateway (options: GatewayOptions): Promise<FastifyIns
     ...options.fastify,
     // A credential a client puts in the URL never reaches the log (see src/logging).
     ...(options.fastify?.logger === undefined ? {} : { logger: redactingLogger(options.fastify.logger) }),
+    ...(options.fastify?.loggerInstance === undefined ? {} : { loggerInstance: redactingLoggerInstance(options.fastify.loggerInstance) }),
     // Runs before routing, so a path trick can never select a route.
     rewriteUrl (req) {
       const reason = unsafePathReason(req.url as string)
@@ -74,10 +76,22 @@ export async function buildGateway (options: GatewayOptions): Promise<FastifyIns
     }
   })
   try {
+    await configure(app, config, auth, options.auth === undefined, unsafe)
+  } catch (err) {
+    // Whatever was opened before the failure (a Redis connection, say) is closed with the app.
+    await app.close()
+    throw err
+  }
+  return app
+}
+
+/** Registers the plugin, the metrics, the rate limits and one proxy per route on `app`. */
+async function configure (app: FastifyInstance, config: ResolvedGatewayConfig, auth: ResourceServerOptions, authFromConfig: boolean, unsafe: WeakMap<object, string>): Promise<void> {
+  try {
     await app.register(fastifyResourceServer, auth)
   } catch (err) {
     // The plugin names its own option; in a gateway configuration it lives under `auth`.
-    if (err instanceof OptionError && options.auth === undefined) throw new OptionError(`auth.${err.option}`, err.message.replace(/^.*?option "[^"]*" /, ''))
+    if (err instanceof OptionError && authFromConfig) throw new OptionError(`auth.${err.option}`, err.message.replace(/^.*?option "[^"]*" /, ''))
     throw err
   }
   if (config.metrics !== undefined) {
@@ -87,18 +101,19 @@ export async function buildGateway (options: GatewayOptions): Promise<FastifyIns
   }
   const limits = config.rateLimit === undefined ? undefined : await registerRateLimits(app, config.rateLimit)
 
-  app.all(UNSAFE_PATH, { config: { auth: false } }, async (request, reply) => {
-    return await reply.code(400).header('cache-control', 'no-store').send({
-      statusCode: 400,
-      code: 'ERR_UNSAFE_PATH',
-      error: 'Bad Request',
-      message: `Refused: ${unsafe.get(request.raw) ?? 'the path is reserved'}.`
-    })
+  const refuseUnsafe = async (reply: FastifyReply, reason: string): Promise<FastifyReply> => await reply.code(400).header('cache-control', 'no-store').send({
+    statusCode: 400,
+    code: 'ERR_UNSAFE_PATH',
+    error: 'Bad Request',
+    message: `Refused: ${reason}.`
   })
+  app.all(UNSAFE_PATH, { config: { auth: false } }, async (request, reply) => await refuseUnsafe(reply, unsafe.get(request.raw) ?? 'the path is reserved'))
 
   const rewrite = identityHeaderRewriter(config.identityHeaders, config.stripHeaders)
   const query = queryParamFilter(config.stripQueryParams)
+  const prefixes = config.routes.map((route) => route.prefix)
   for (const route of config.routes) {
+    const reachesNested = nestedPrefixCheck(route.prefix, prefixes)
     const checks = new Map<string, RateLimitCheck | undefined>()
     const steps = new Map([...route.methods].map(([method, scopes]) => {
       const rule = route.rateLimits.get(method)
@@ -115,6 +130,7 @@ export async function buildGateway (options: GatewayOptions): Promise<FastifyIns
       rewritePrefix: route.prefix,
       httpMethods: HTTP_METHODS,
       preHandler: async function gatewayChecks (request: FastifyRequest, reply: FastifyReply) {
+        if (reachesNested?.(request.url) === true) return await refuseUnsafe(reply, 'an upstream may read the path as under another route\'s prefix')
         const step = steps.get(request.method)
         if (step === undefined) {
           return await reply.code(405).header('allow', allow).send({ statusCode: 405, code: 'ERR_METHOD_NOT_ALLOWED', error: 'Method Not Allowed', message: `${request.method} is not allowed here; allowed: ${allow}.` })
@@ -131,5 +147,4 @@ export async function buildGateway (options: GatewayOptions): Promise<FastifyIns
       }
     })
   }
-  return app
 }

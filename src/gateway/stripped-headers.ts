@@ -15,14 +15,27 @@ export const WELL_KNOWN_IDENTITY_HEADERS: readonly string[] = Object.freeze([
   // oauth2-proxy request signing, and the names nginx auth_request examples forward
   'gap-auth', 'gap-signature', 'x-user', 'x-email',
   // Apache mod_auth_*, CGI REMOTE_USER, Kubernetes' authenticating front proxy
-  'remote-user', 'x-remote-user', 'x-remote-group'
+  'remote-user', 'x-remote-user', 'x-remote-group',
+  // Kong (key-auth, jwt, oauth2 … plugins), Kong's and APISIX's OpenID Connect plugins
+  'x-authenticated-userid', 'x-authenticated-scope', 'x-credential-identifier', 'x-credential-username', 'x-anonymous-consumer',
+  'x-userinfo', 'x-id-token', 'x-access-token',
+  // Google IAP, Cloudflare Access
+  'x-goog-iap-jwt-assertion',
+  // mTLS identity: Envoy and Istio (XFCC), nginx set-ups forwarding the client certificate
+  'x-forwarded-client-cert', 'ssl-client-cert', 'ssl-client-verify', 'x-client-cert', 'x-client-verify', 'x-client-dn'
 ])
 
 /** Well-known identity header prefixes, stripped by default. */
 export const WELL_KNOWN_IDENTITY_PREFIXES: readonly string[] = Object.freeze([
   'x-auth-request-', // oauth2-proxy --set-xauthrequest
   'x-amzn-oidc-', // AWS Application Load Balancer (x-amzn-oidc-data, -identity, -accesstoken)
-  'x-remote-extra-' // Kubernetes' front proxy
+  'x-remote-extra-', // Kubernetes' front proxy
+  'x-consumer-', // Kong (x-consumer-id, -username, -custom-id, -groups)
+  'x-ms-client-principal', // Azure App Service authentication (-name, -id, -idp, and the bare name)
+  'x-goog-authenticated-user-', // Google Identity-Aware Proxy
+  'cf-access-', // Cloudflare Access (cf-access-authenticated-user-email, cf-access-jwt-assertion)
+  'x-pomerium-', // Pomerium (x-pomerium-jwt-assertion, x-pomerium-claim-*)
+  'x-ssl-client-' // nginx and HAProxy set-ups forwarding the client certificate (-verify, -dn, -cert)
 ])
 
 /** Method overrides some frameworks honour; stripped so an authorised GET never becomes a DELETE. */
@@ -41,7 +54,10 @@ export const PATH_OVERRIDE_HEADERS: readonly string[] = Object.freeze(['x-origin
  */
 export const FORWARDED_HEADERS: readonly string[] = Object.freeze([
   'forwarded', 'x-forwarded-for', 'x-forwarded-host', 'x-forwarded-proto', 'x-forwarded-port', 'x-forwarded-prefix',
-  'x-real-ip', 'x-client-ip', 'true-client-ip'
+  // Rack and Spring read these before X-Forwarded-Proto to decide the request was HTTPS
+  'x-forwarded-ssl', 'x-forwarded-scheme', 'x-url-scheme', 'front-end-https', 'x-forwarded-server',
+  'x-real-ip', 'x-client-ip', 'true-client-ip', 'client-ip', 'x-cluster-client-ip', 'cf-connecting-ip', 'cf-connecting-ipv6', 'fastly-client-ip',
+  'x-original-forwarded-for', 'x-envoy-external-address', 'x-envoy-internal'
 ])
 
 /**

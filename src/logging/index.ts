@@ -9,4 +9,4 @@
  * ```
  */
 export { redactUrl, redactLogMessage, serializers, CREDENTIAL_PARAMETERS, REDACTED, type LoggableRequest, type LoggedRequest } from './serializers.js'
-export { redactingLogger } from './logger-options.js'
+export { redactingLogger, redactingLoggerInstance } from './logger-options.js'

@@ -42,7 +42,21 @@ t.test('trustProxy takes true, a hop count, or proxy addresses and ranges', asyn
   t.throws(() => resolveGatewayConfig({ routes: [route], trustProxy: 'everyone' }), { message: /got "everyone"/ })
 })
 
+t.test('an upstream with credentials is refused without echoing them', async (t) => {
+  for (const upstream of ['http://svc:s3cret@10.0.1.20:9001', 'http://:s3cret@10.0.1.20:9001', 'http://svc@10.0.1.20:9001']) {
+    const err = t.throws(() => resolveGatewayConfig({ routes: [{ ...route, upstream }] })) as Error
+    t.match(err.message, /routes\[0\]\.upstream.*credentials.*http:\/\/10\.0\.1\.20:9001/, upstream)
+    t.notMatch(err.message, /s3cret|svc/, 'the value is not echoed')
+  }
+})
+
+t.test('an upstream is an origin: a base path is refused, naming the value', async (t) => {
+  t.throws(() => resolveGatewayConfig({ routes: [{ ...route, upstream: 'http://10.0.1.20:9001/api' }] }), { message: /without a path.*"http:\/\/10\.0\.1\.20:9001\/api"/ })
+  t.equal(resolveGatewayConfig({ routes: [{ ...route, upstream: 'https://svc.internal:443/' }] }).routes[0]?.upstream, 'https://svc.internal')
+})
+
 t.test('a mistake names the bad value', async (t) => {
+  t.throws(() => resolveGatewayConfig({ routes: [{ ...route, methods: { GET: ['transactions/get transactions/post'] } }] }), { message: /one scope.*got "transactions\/get transactions\/post"/ })
   t.throws(() => resolveGatewayConfig({ routes: [{ ...route, upstream: 'ftp://x' }] }), /"ftp:\/\/x"/)
   t.throws(() => resolveGatewayConfig({ routes: [route], rateLimit: { perClient: { max: 1.5, windowMs: 1000 } } }), /got 1\.5/)
   t.throws(() => resolveGatewayConfig({ routes: [{ ...route, prefix: undefined as unknown as string }] }), /got undefined/)
@@ -62,6 +76,17 @@ t.test('every mistake throws a TypeError naming the field', async (t) => {
     [{ routes: [{ ...route, upstream: 'nope' }] }, 'routes[0].upstream'],
     [{ routes: [{ ...route, upstream: 'ftp://x' }] }, 'routes[0].upstream'],
     [{ routes: [{ ...route, upstream: 'http://x/?q=1' }] }, 'routes[0].upstream'],
+    [{ routes: [{ ...route, upstream: 'http://10.0.1.20:9001/api' }] }, 'routes[0].upstream'],
+    [{ routes: [{ ...route, prefix: '/v1..' }] }, 'routes[0].prefix'],
+    [{ routes: [{ ...route, prefix: '/a/...' }] }, 'routes[0].prefix'],
+    [{ routes: [{ ...route, methods: { GET: ['transactions/get transactions/post'] } }] }, 'routes[0].methods.GET[0]'],
+    [{ routes: [{ ...route, methods: { GET: ['a/b', 'say "hi"'] } }] }, 'routes[0].methods.GET[1]'],
+    [{ routes: [{ ...route, methods: { GET: [''] } }] }, 'routes[0].methods.GET[0]'],
+    [{ routes: [route], identityHeaders: { constructor: 'x-a' } }, 'identityHeaders.constructor'],
+    [{ routes: [route], identityHeaders: { scopes: 'content-length' } }, 'identityHeaders.scopes'],
+    [{ routes: [route], identityHeaders: { issuer: 'x-forwarded-for' } }, 'identityHeaders.issuer'],
+    [{ routes: [route], identityHeaders: { sub: 'authorization' } }, 'identityHeaders.sub'],
+    [{ routes: [route], identityHeaders: { sub: 'host' } }, 'identityHeaders.sub'],
     [{ routes: [route], identityHeaders: { nope: 'x-a' } }, 'identityHeaders.nope'],
     [{ routes: [route], identityHeaders: { sub: 'X Bad' } }, 'identityHeaders.sub'],
     [{ routes: [route], identityHeaders: { sub: 'x-auth-scopes' } }, 'identityHeaders.scopes'],

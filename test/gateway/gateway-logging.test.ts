@@ -22,3 +22,17 @@ t.test('no credential a client puts in the URL reaches the gateway log, upstream
   t.ok(lines.some((line) => line.includes('[REDACTED]')), 'the redacted URLs are logged')
   t.ok(SECRETS.some((secret) => s.upstream.received.some((r) => r.url.includes(secret))), 'the upstream still receives the query it was sent')
 })
+
+t.test('a logger instance of the caller\'s own gets the redacting serializers too', async (t) => {
+  const { pino } = await import('pino')
+  const lines: string[] = []
+  const loggerInstance = pino({ level: 'trace' }, { write: (line: string) => { lines.push(line) } })
+  const s = await gatewayFixture(t, {}, {}, { loggerInstance })
+  const token = await s.token()
+  for (const url of credentialUrls().filter((u) => u.startsWith('/transactions'))) {
+    for (const tk of [undefined, token]) await s.call('GET', url, tk)
+  }
+  t.ok(lines.length >= 10, `${lines.length} log lines captured`)
+  t.same(leakedLines(lines), [], 'no request line or upstream URL holds a credential')
+  t.ok(lines.some((line) => line.includes('[REDACTED]')), 'the redacted URLs are logged')
+})

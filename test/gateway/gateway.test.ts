@@ -1,3 +1,4 @@
+import { createServer, type AddressInfo } from 'node:net'
 import t from 'tap'
 import { buildGateway } from '../../src/gateway/gateway.js'
 import { decodeIdentityList, decodeIdentityValue } from '../../src/gateway/header-values.js'
@@ -123,6 +124,44 @@ t.test('path tricks sent as raw request lines are refused before routing', async
   t.equal((await rawRequest(s.port, 'GET /transactions/abc?q=1 HTTP/1.1', auth)).status, 200, 'a clean path still works')
 })
 
+t.test('a path an upstream may read as under a nested prefix is refused, not authorised with the outer prefix', async (t) => {
+  const s = await gatewayFixture(t, { extraRoutes: [{ prefix: '/transactions/admin', methods: { GET: ['transactions/admin'] } }] })
+  const readOnly = await s.token({ scope: 'transactions/get' })
+  for (const path of ['/transactions/ADMIN/users', '/transactions/admin;x/users', '/transactions/admin./users', '/transactions/admin%20/users', '/transactions/Admin']) {
+    const res = await s.call('GET', path, readOnly)
+    t.equal(res.status, 400, path)
+    t.equal(((await res.json()) as { code: string }).code, 'ERR_UNSAFE_PATH', path)
+  }
+  t.equal(s.upstream.received.length, 0, 'nothing reached the upstream')
+  t.equal((await s.call('GET', '/transactions/admin/users', readOnly)).status, 403, 'the nested prefix itself wants its own scope')
+  t.equal((await s.call('GET', '/transactions/%61dmin/users', readOnly)).status, 403, 'so does an encoded letter, which the router decodes')
+  t.equal((await s.call('GET', '/transactions/administrators', readOnly)).status, 200, 'a longer name is no nested prefix')
+  t.equal((await s.call('GET', '/transactions/42', readOnly)).status, 200)
+})
+
+t.test('a gateway that fails to build closes what it opened, such as its Redis connection', async (t) => {
+  const { resolveGatewayConfig } = await import('../../src/gateway/config.js')
+  // A "Redis" that hangs up at once, so the client keeps reconnecting until it is closed.
+  let connections = 0
+  const redis = createServer((socket) => { connections++; socket.destroy() })
+  await new Promise<void>((resolve) => redis.listen(0, '127.0.0.1', resolve))
+  t.teardown(() => { redis.close() })
+  const config = resolveGatewayConfig({
+    routes: [{ prefix: '/t', upstream: 'http://127.0.0.1:1', methods: { GET: [] } }],
+    rateLimit: { redisUrl: `redis://127.0.0.1:${(redis.address() as AddressInfo).port}`, perClient: { max: 10, windowMs: 1000 } }
+  })
+  // A resolved configuration skips validation: a bad scope fails only once Redis is connected.
+  ;(config.routes[0]?.methods as Map<string, readonly string[]>).set('GET', ['not a scope'])
+  const key = await makeKey()
+  const jwks = await startJwksServer([key.jwk])
+  t.teardown(() => jwks.close())
+  await t.rejects(buildGateway({ config, auth: { issuer: jwks.issuer, clientId: null } }), { name: 'TypeError' })
+  const after = connections
+  t.ok(after >= 1, 'it did connect')
+  await new Promise((resolve) => setTimeout(resolve, 500))
+  t.equal(connections, after, 'and no longer tries to')
+})
+
 t.test('several tokens at once are refused', async (t) => {
   const s = await stack(t)
   const tk = await s.token()
@@ -175,6 +214,9 @@ t.test('well-known identity headers, in any case and with _ for -, never reach t
     'X-Amzn-Oidc-Identity', 'x_amzn_oidc_data', 'X-AMZN-OIDC-ACCESSTOKEN',
     'X-Remote-User', 'x_remote_user', 'Remote-User', 'REMOTE_USER', 'X-Remote-Group', 'X-Remote-Extra-Scopes',
     'GAP-Auth', 'X-User', 'X-Email',
+    'X-Consumer-Username', 'X_Authenticated_Userid', 'X-Userinfo', 'X-MS-CLIENT-PRINCIPAL-NAME', 'x-ms-client-principal',
+    'X-Goog-Authenticated-User-Email', 'Cf-Access-Authenticated-User-Email', 'X-Pomerium-Claim-Email',
+    'X-Forwarded-Client-Cert', 'X-SSL-Client-Verify', 'X-Forwarded-Ssl', 'Client-IP', 'CF-Connecting-IP', 'X-Envoy-Internal',
     'X-Auth-Sub', 'x_auth_scopes', 'X-Http-Method-Override', 'X_HTTP_METHOD',
     'x-tenant', 'X_TENANT', 'X-Internal-Role', 'x_internal_role'
   ]

@@ -12,7 +12,7 @@ export const TX_METHODS = { GET: ['transactions/get'], POST: ['transactions/post
 
 export async function gatewayFixture (
   t: { teardown: (fn: () => Promise<void>) => void },
-  { route, ...config }: Partial<GatewayConfig> & { route?: Partial<GatewayRoute> } = {},
+  { route, extraRoutes = [], ...config }: Partial<GatewayConfig> & { route?: Partial<GatewayRoute>, extraRoutes?: Array<Omit<GatewayRoute, 'upstream'>> } = {},
   auth: Partial<ResourceServerOptions> | ((jwks: JwksServer) => Partial<ResourceServerOptions>) = {},
   fastify: FastifyServerOptions = {}
 ) {
@@ -21,7 +21,7 @@ export async function gatewayFixture (
   const upstream = await startRecordingUpstream()
   const clock = manualClock(NOW_S * 1000 + 1000)
   const gateway = await buildGateway({
-    config: { routes: [{ prefix: '/transactions', upstream: upstream.url, methods: TX_METHODS, ...route }], upstreamTimeoutMs: 2000, ...config },
+    config: { routes: [{ prefix: '/transactions', upstream: upstream.url, methods: TX_METHODS, ...route }, ...extraRoutes.map((extra) => ({ ...extra, upstream: upstream.url }))], upstreamTimeoutMs: 2000, ...config },
     auth: { issuer: jwks.issuer, clientId: ['client-abc'], clock: clock.now, jwksMaxAgeMs: 60_000, ...(typeof auth === 'function' ? auth(jwks) : auth) },
     fastify
   })
