@@ -5,6 +5,7 @@
  */
 import { createHash, randomUUID } from 'node:crypto'
 import { base64url, SignJWT, type JWTPayload } from 'jose'
+import type { KeyAlgorithm } from '../keys/key-file.js'
 import type { LoadedKey } from '../keys/key-store.js'
 import type { User } from '../users/user-store.js'
 
@@ -61,11 +62,26 @@ export async function mintUserAccessToken (input: UserTokenInput, validitySecond
 }
 
 /**
- * The OIDC `at_hash` (Core §3.1.3.6): the left half of the access token's hash, with the hash of
- * the ID token's algorithm (SHA-256 for RS256, PS256 and ES256), base64url.
+ * The hash of each signing algorithm, for `at_hash`: the hash its JWS algorithm uses, SHA-256 for
+ * RS256, PS256 and ES256 (a *384 or *512 algorithm would take SHA-384 or SHA-512). EdDSA keys are
+ * Ed25519 (the key file refuses other curves), whose hash is SHA-512: the choice of OpenID Connect
+ * issue #1125, which oidc-provider and oauth4webapi implement. An algorithm added to
+ * KEY_ALGORITHMS must be added here too, or this does not compile.
  */
-export function atHash (accessToken: string): string {
-  return base64url.encode(createHash('sha256').update(accessToken, 'ascii').digest().subarray(0, 16))
+const AT_HASH_DIGESTS: Readonly<Record<KeyAlgorithm, 'sha256' | 'sha512'>> = { RS256: 'sha256', PS256: 'sha256', ES256: 'sha256', EdDSA: 'sha512' }
+
+/**
+ * The OIDC `at_hash` (Core §3.1.3.6): the left-most half of the hash of the access token's ASCII
+ * octets, with the hash of the ID token's algorithm `alg` (see AT_HASH_DIGESTS), base64url.
+ *
+ * @example
+ * ```ts
+ * atHash(accessToken, 'EdDSA') // the first 32 bytes of SHA-512(accessToken), base64url
+ * ```
+ */
+export function atHash (accessToken: string, alg: KeyAlgorithm): string {
+  const digest = createHash(AT_HASH_DIGESTS[alg]).update(accessToken, 'ascii').digest()
+  return base64url.encode(digest.subarray(0, digest.length / 2))
 }
 
 /**
@@ -83,7 +99,7 @@ export async function mintIdToken (input: UserTokenInput, validitySeconds: numbe
   const iat = Math.floor(input.now / 1000)
   const { email, email_verified: emailVerified, ...others } = input.user.attributes
   return await sign({
-    at_hash: atHash(accessToken),
+    at_hash: atHash(accessToken, input.key.alg),
     sub: input.user.sub,
     ...groups(input.user),
     ...(emailVerified === undefined ? {} : { email_verified: emailVerified }),

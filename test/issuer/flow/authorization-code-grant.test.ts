@@ -1,3 +1,4 @@
+import { createHash } from 'node:crypto'
 import t, { type Test } from 'tap'
 import { decodeJwt, decodeProtectedHeader } from 'jose'
 import { atHash } from '../../../src/issuer/tokens/user-tokens.js'
@@ -39,7 +40,7 @@ t.test('exchanges a code for access, ID and refresh tokens shaped like Cognito\'
   t.match(access.jti, UUID)
   const id = decodeJwt(answer.body.id_token)
   t.same(Object.keys(id), ['at_hash', 'sub', 'cognito:groups', 'email_verified', 'iss', 'cognito:username', 'origin_jti', 'aud', 'event_id', 'token_use', 'auth_time', 'exp', 'iat', 'jti', 'email', 'nonce', 'name'], 'Cognito\'s ID-token claims, in order')
-  t.match(id, { at_hash: atHash(answer.body.access_token), sub: USERS.jane.sub, email_verified: true, 'cognito:username': 'jane', aud: WEB.clientId, token_use: 'id', email: USERS.jane.email, nonce: 'n-0S6' })
+  t.match(id, { at_hash: atHash(answer.body.access_token, 'RS256'), sub: USERS.jane.sub, email_verified: true, 'cognito:username': 'jane', aud: WEB.clientId, token_use: 'id', email: USERS.jane.email, nonce: 'n-0S6' })
   t.equal(id.origin_jti, access.origin_jti)
   t.equal(id.event_id, access.event_id)
   t.match(answer.body.refresh_token, /^[\w-]{43}$/, 'an opaque refresh token')
@@ -71,6 +72,15 @@ t.test('signs with the client\'s algorithm: PS256 or ES256', async (t) => {
     const { keys } = app.issuer.jwks()
     t.same(keys.map((k) => k.alg), ['RS256', alg], 'the JWKS publishes a key for every algorithm in use')
   }
+})
+
+t.test('an issuer whose keys are EdDSA (Ed25519) puts SHA-512\'s left half in at_hash', async (t) => {
+  const app = await startUserIssuer(t, { algorithm: 'EdDSA' })
+  const { code } = await logIn(app, { client_id: WEB.clientId, scope: 'openid' })
+  const answer = await exchange(app, { code })
+  t.equal(decodeProtectedHeader(answer.body.id_token).alg, 'EdDSA')
+  const sha512 = createHash('sha512').update(answer.body.access_token).digest()
+  t.equal(decodeJwt(answer.body.id_token).at_hash, sha512.subarray(0, 32).toString('base64url'), 'the left-most 32 bytes of SHA-512')
 })
 
 t.test('a public client exchanges with client_id and its code_verifier', async (t) => {
