@@ -1,8 +1,10 @@
 /**
  * `grant_type=refresh_token` (RFC 6749 §6): the token must be live, not revoked, and issued to
- * the client that presents it. Clients with `refreshTokenRotation` get a new refresh token each
- * time, and the old one, presented again, revokes its whole family (RFC 9700 §4.14.2): either
- * the client or an attacker holds a stolen copy, and the server cannot tell which.
+ * the client that presents it. It grants the login's scopes that the client is still allowed (an
+ * admin may have taken some away since), or fewer when the request asks for fewer. Clients with
+ * `refreshTokenRotation` get a new refresh token each time, carrying those scopes, and the old
+ * one, presented again, revokes its whole family (RFC 9700 §4.14.2): either the client or an
+ * attacker holds a stolen copy, and the server cannot tell which.
  */
 import type { ResolvedClient } from '../config/config.js'
 import { OAuthError } from '../endpoints/oauth-errors.js'
@@ -28,9 +30,13 @@ export async function refreshTokenGrant (ctx: UserFlowContext, client: ResolvedC
     await revokeFamily()
     throw invalidGrant('The refresh token was already replaced; every token of its family is revoked.')
   }
+  // What the login granted, less what the client is no longer allowed: a scope an admin took
+  // away (from the client, or with its resource server) is not renewed by refreshing.
+  const stillAllowed = record.scopes.filter((s) => client.allowedOAuthScopes.includes(s))
   // RFC 6749 §6: a narrower scope may be asked for, never a broader one.
-  const granted = scopes === undefined || scopes.length === 0 ? record.scopes : [...new Set(scopes)]
+  const granted = scopes === undefined || scopes.length === 0 ? stillAllowed : [...new Set(scopes)]
   if (granted.some((s) => !record.scopes.includes(s))) throw new OAuthError('invalid_scope', 'A refresh may only narrow the scopes granted at login.')
+  if (granted.some((s) => !stillAllowed.includes(s))) throw new OAuthError('invalid_scope', 'A requested scope is no longer allowed to the client.')
   // Marked before anything is awaited, so two refreshes at once cannot both pass the check above.
   const rotated = client.refreshTokenRotation ? ctx.refresh.markRotated(record) : undefined
   const user = await ctx.users.findBySub(record.sub)
@@ -43,7 +49,7 @@ export async function refreshTokenGrant (ctx: UserFlowContext, client: ResolvedC
     originJti: record.originJti,
     authTime: record.authTime,
     nonce: undefined,
-    refresh: client.refreshTokenRotation ? { kind: 'rotate', familyId: record.familyId, scopes: record.scopes } : { kind: 'none' }
+    refresh: client.refreshTokenRotation ? { kind: 'rotate', familyId: record.familyId, scopes: stillAllowed } : { kind: 'none' }
   })
   // Read again: a revocation may have changed it while the tokens were signed.
   if ((record.state as RefreshRecord['state']) === 'revoked') {

@@ -2,7 +2,8 @@ import { join } from 'node:path'
 import t, { type Test } from 'tap'
 import { decodeJwt } from 'jose'
 import { basic, postToken, type Answer } from '../../helpers/issuer-fixtures.js'
-import { CALLBACK, CODE_CLIENTS, USERS, logIn, pkce, startUserIssuer } from '../../helpers/user-flow.js'
+import { CALLBACK, CODE_CLIENTS, USERS, logIn, pkce, startUserIssuer, userPoolConfig } from '../../helpers/user-flow.js'
+import type { ClientConfig, IssuerConfig } from '../../../src/issuer/config/config.js'
 import type { IssuerInstance } from '../../../src/issuer/server.js'
 
 const WEB = CODE_CLIENTS.web
@@ -162,6 +163,58 @@ t.test('a rotated refresh token keeps the scope of the login after a narrowing r
   const wide = await refresh(app, narrow.body.refresh_token)
   t.equal(wide.status, 200)
   t.equal(decodeJwt(wide.body.access_token).scope, 'openid transactions/get', 'the new refresh token still carries the login\'s scope')
+})
+
+/** The user pool, with a resource server `ledger` (scope `read`) that the web client is allowed too. */
+async function withLedger (web: Partial<ClientConfig>): Promise<IssuerConfig> {
+  const config = await userPoolConfig({ web: { allowedOAuthScopes: ['openid', 'email', 'profile', 'transactions/get', 'ledger/read'], ...web } })
+  config.resourceServers.push({ identifier: 'ledger', name: 'ledger', scopes: [{ name: 'read', description: 'read entries' }] })
+  return config
+}
+
+t.test('a refresh drops the scopes the client is no longer allowed, and asking for one is invalid_scope', async (t) => {
+  const refreshTokenFile = join(t.testdir(), 'refresh.json')
+  const keyFile = join(t.testdir(), 'keys.json')
+  const files = { refreshTokenFile, keyFile }
+  const before = await startUserIssuer(t, { config: await withLedger({ refreshTokenRotation: true }), ...files })
+  const login = await tokens(before, 'openid email transactions/get ledger/read')
+  t.equal(decodeJwt(login.body.access_token).scope, 'openid email transactions/get ledger/read')
+  await before.close()
+
+  // An admin takes transactions/get and email from the client, and removes the ledger resource server.
+  const narrowed = await userPoolConfig({ web: { allowedOAuthScopes: ['openid', 'profile'], refreshTokenRotation: true } })
+  const after = await startUserIssuer(t, { config: narrowed, ...files })
+  const asked = await refresh(after, login.body.refresh_token, { scope: 'openid transactions/get' })
+  refused(t, asked, 400, 'invalid_scope')
+  t.match(asked.body.error_description, /no longer allowed/)
+  refused(t, await refresh(after, login.body.refresh_token, { scope: 'ledger/read' }), 400, 'invalid_scope')
+  const renewed = await refresh(after, login.body.refresh_token)
+  t.equal(renewed.status, 200, 'a refused request did not use the token up')
+  t.equal(decodeJwt(renewed.body.access_token).scope, 'openid', 'only what is still allowed')
+  t.ok('id_token' in renewed.body)
+  await after.close()
+
+  // The scopes allowed again: the rotated refresh token carries only what it was renewed with.
+  const restored = await startUserIssuer(t, { config: await withLedger({ refreshTokenRotation: true }), ...files })
+  const later = await refresh(restored, renewed.body.refresh_token)
+  t.equal(later.status, 200)
+  t.equal(decodeJwt(later.body.access_token).scope, 'openid', 'rotation does not bring a dropped scope back')
+  refused(t, await refresh(restored, later.body.refresh_token, { scope: 'transactions/get' }), 400, 'invalid_scope')
+})
+
+t.test('without rotation, every refresh checks the scopes the client is allowed now', async (t) => {
+  const refreshTokenFile = join(t.testdir(), 'refresh.json')
+  const keyFile = join(t.testdir(), 'keys.json')
+  const before = await startUserIssuer(t, { refreshTokenFile, keyFile })
+  const login = await tokens(before)
+  await before.close()
+  const after = await startUserIssuer(t, { clients: { web: { allowedOAuthScopes: ['transactions/get'] } }, refreshTokenFile, keyFile })
+  for (let i = 0; i < 2; i++) {
+    const again = await refresh(after, login.body.refresh_token)
+    t.equal(decodeJwt(again.body.access_token).scope, 'transactions/get')
+    t.notOk('id_token' in again.body, 'openid was taken away: no ID token')
+  }
+  refused(t, await refresh(after, login.body.refresh_token, { scope: 'openid' }), 400, 'invalid_scope')
 })
 
 t.test("a public client's refresh tokens rotate by default, and it may not opt out", async (t) => {
