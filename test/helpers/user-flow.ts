@@ -79,8 +79,11 @@ export function authorizeUrl (app: IssuerInstance, params: Record<string, string
   return url.href
 }
 
-/** The login page reached from an authorize URL: its form fields and CSRF cookie. */
-export interface LoginForm { readonly page: string, readonly csrf: string, readonly request: string, readonly cookie: string, readonly loginUrl: string }
+/**
+ * The login page reached from an authorize URL: its form fields, CSRF cookie, and where the form
+ * posts (its action resolved against the page's URL, as a browser does).
+ */
+export interface LoginForm { readonly page: string, readonly csrf: string, readonly request: string, readonly cookie: string, readonly loginUrl: string, readonly action: string }
 
 export async function openLogin (authorize: string): Promise<LoginForm> {
   const first = await get(authorize)
@@ -91,12 +94,13 @@ export async function openLogin (authorize: string): Promise<LoginForm> {
   const csrf = /name="_csrf" value="([^"]+)"/.exec(html)?.[1] as string
   const request = /name="request" value="([^"]+)"/.exec(html)?.[1] as string
   const cookie = (page.headers.get('set-cookie') ?? '').split(';')[0] as string
-  return { page: html, csrf, request, cookie, loginUrl }
+  const action = new URL(/<form method="post" action="([^"]*)"/.exec(html)?.[1] as string, loginUrl).href
+  return { page: html, csrf, request, cookie, loginUrl, action }
 }
 
 /** Posts the login form; returns the raw answer (302 to the callback on success). */
 export async function submitLogin (form: LoginForm, fields: { username: string, password: string, csrf?: string, request?: string, cookie?: string }): Promise<Response> {
-  return await fetch(new URL('/login', form.loginUrl), {
+  return await fetch(form.action, {
     method: 'POST',
     redirect: 'manual',
     headers: { 'content-type': 'application/x-www-form-urlencoded', cookie: fields.cookie ?? form.cookie },

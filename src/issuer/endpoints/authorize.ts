@@ -14,10 +14,12 @@ import type { ResolvedClient } from '../config/config.js'
 import type { AuthorizationRequest } from '../flow/authorization-request.js'
 import { CODE_CHALLENGE } from '../flow/pkce.js'
 import type { UserFlowContext } from '../flow/user-flow.js'
+import { pageLinks } from '../login/page-links.js'
 import { errorPage } from '../login/pages.js'
 import { pageHeaders } from '../login/page-headers.js'
 import { methodNotAllowed } from './method-not-allowed.js'
 import { OAuthError } from './oauth-errors.js'
+import type { IssuerRouteContext } from './route-context.js'
 
 export const AUTHORIZE_PATH = '/oauth2/authorize'
 
@@ -28,9 +30,9 @@ const OPAQUE = /^[\x20-\x7E]{1,2048}$/
 /** OIDC Core §3.1.2.1's `prompt` values. */
 const PROMPTS = new Set(['none', 'login', 'consent', 'select_account'])
 
-/** Sends an error page (never a redirect). */
-export function sendErrorPage (reply: FastifyReply, status: number, error: string, description: string): FastifyReply {
-  return pageHeaders(reply).code(status).send(errorPage(error, description))
+/** Sends an error page (never a redirect); `ctx.urls` places its stylesheet link. */
+export function sendErrorPage (reply: FastifyReply, ctx: Pick<IssuerRouteContext, 'urls'>, status: number, error: string, description: string): FastifyReply {
+  return pageHeaders(reply).code(status).send(errorPage(error, description, pageLinks(ctx.urls().loginPage)))
 }
 
 /** Redirects to `redirectUri` with the RFC 6749 §4.1.2.1 error parameters. */
@@ -111,9 +113,9 @@ export function registerAuthorize (app: FastifyInstance, ctx: UserFlowContext): 
   app.get(AUTHORIZE_PATH, async (request, reply) => {
     const { values: q, repeated } = readQuery(request)
     const client = q.client_id === undefined || repeated.has('client_id') ? undefined : ctx.config.clients.get(q.client_id)
-    if (client === undefined) return sendErrorPage(reply, 400, 'invalid_request', 'The client is unknown: check client_id.')
+    if (client === undefined) return sendErrorPage(reply, ctx, 400, 'invalid_request', 'The client is unknown: check client_id.')
     if (q.redirect_uri === undefined || repeated.has('redirect_uri') || !client.callbackURLs.includes(q.redirect_uri)) {
-      return sendErrorPage(reply, 400, 'invalid_request', 'The redirect_uri is missing or is not one of the callback URLs registered for this client.')
+      return sendErrorPage(reply, ctx, 400, 'invalid_request', 'The redirect_uri is missing or is not one of the callback URLs registered for this client.')
     }
     const state = repeated.has('state') ? undefined : q.state
     let accepted: AuthorizationRequest

@@ -19,11 +19,11 @@ export function registerLogout (app: FastifyInstance, ctx: IssuerRouteContext): 
   app.get(LOGOUT_PATH, async (request, reply) => {
     const query = new URLSearchParams(request.url.slice(request.url.indexOf('?') + 1))
     const client = ctx.config.clients.get(query.get('client_id') ?? '')
-    if (client === undefined || query.getAll('client_id').length !== 1) return sendErrorPage(reply, 400, 'invalid_request', 'The client is unknown: check client_id.')
+    if (client === undefined || query.getAll('client_id').length !== 1) return sendErrorPage(reply, ctx, 400, 'invalid_request', 'The client is unknown: check client_id.')
     const targets = [...query.getAll('logout_uri'), ...query.getAll('post_logout_redirect_uri')]
     const target = targets[0] ?? ''
     if (targets.length !== 1 || !client.logoutURLs.includes(target)) {
-      return sendErrorPage(reply, 400, 'invalid_request', 'The logout_uri (or post_logout_redirect_uri) is missing, repeated, or not one of the sign-out URLs registered for this client.')
+      return sendErrorPage(reply, ctx, 400, 'invalid_request', 'The logout_uri (or post_logout_redirect_uri) is missing, repeated, or not one of the sign-out URLs registered for this client.')
     }
     const state = query.get('state')
     if (!query.has('post_logout_redirect_uri') || state === null) return reply.header('cache-control', 'no-store').redirect(target, 302)

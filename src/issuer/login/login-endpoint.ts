@@ -20,16 +20,14 @@ import type { UserFlowContext } from '../flow/user-flow.js'
 import { MAX_USERNAME_LENGTH } from '../users/user-config.js'
 import { sendErrorPage } from '../endpoints/authorize.js'
 import { methodNotAllowed } from '../endpoints/method-not-allowed.js'
+import { LOGIN_PATH, pageLinks, STYLESHEET_PATH } from './page-links.js'
 import { LOGIN_CSS, loginPage } from './pages.js'
 import { pageHeaders } from './page-headers.js'
 
-export const LOGIN_PATH = '/login'
-const CSS_PATH = '/login.css'
-
-/** The one message of every failed login: it must not tell which of username and password was wrong. */
 /** Keys each login counter remembers (per address, per username); about 10 MiB at most for both. */
 const THROTTLE_KEYS_KEPT = 50_000
 
+/** The one message of every failed login: it must not tell which of username and password was wrong. */
 export const LOGIN_FAILED = 'Incorrect username or password.'
 
 /** Login throttling: attempts allowed per window. */
@@ -61,19 +59,20 @@ export async function registerLogin (app: FastifyInstance, ctx: LoginContext): P
     await scope.register(fastifyCookie)
     scope.removeAllContentTypeParsers()
     await scope.register(fastifyFormbody, { bodyLimit: 8192 })
+    // The cookie's path is set where the page is rendered: the login page's public path.
     await scope.register(fastifyCsrf, {
       cookieKey: 'login-csrf',
-      cookieOpts: { path: LOGIN_PATH, httpOnly: true, sameSite: 'strict', signed: false }
+      cookieOpts: { httpOnly: true, sameSite: 'strict', signed: false }
     })
     await scope.register(fastifyRateLimit, { global: false })
 
     scope.setErrorHandler((err: FastifyError, request, reply) => {
       if (err.code === 'FST_CSRF_INVALID_TOKEN' || err.code === 'FST_CSRF_MISSING_SECRET') {
-        return sendErrorPage(reply, 403, 'invalid_request', 'The sign-in form expired or was not sent from this page. Go back to the application and sign in again.')
+        return sendErrorPage(reply, ctx, 403, 'invalid_request', 'The sign-in form expired or was not sent from this page. Go back to the application and sign in again.')
       }
-      if (err.statusCode !== undefined && err.statusCode < 500) return sendErrorPage(reply, 400, 'invalid_request', 'The sign-in form could not be read.')
+      if (err.statusCode !== undefined && err.statusCode < 500) return sendErrorPage(reply, ctx, 400, 'invalid_request', 'The sign-in form could not be read.')
       request.log.error({ code: err.code, message: err.message }, 'login failed')
-      return sendErrorPage(reply, 500, 'server_error', 'The sign-in could not be completed; see the issuer log.')
+      return sendErrorPage(reply, ctx, 500, 'server_error', 'The sign-in could not be completed; see the issuer log.')
     })
 
     // Two independent counters: the plugin's route hooks run one limiter per request, so both
@@ -94,23 +93,27 @@ export async function registerLogin (app: FastifyInstance, ctx: LoginContext): P
       // `isAllowed` is true only for allow-listed keys; a counted attempt is refused once exceeded.
       const refused = (r: { isAllowed: true } | { isAllowed: false, isExceeded: boolean }): boolean => !r.isAllowed && r.isExceeded
       if (refused(await perAddress(request)) || refused(await perUsername(request))) {
-        await sendErrorPage(reply, 429, 'temporarily_unavailable', 'Too many sign-in attempts. Wait a few minutes and try again.')
+        await sendErrorPage(reply, ctx, 429, 'temporarily_unavailable', 'Too many sign-in attempts. Wait a few minutes and try again.')
       }
     }
 
     function render (reply: FastifyReply, handle: string, pending: AuthorizationRequest, status: number, extra: { username?: string, error?: string } = {}): FastifyReply {
       const client = ctx.config.clients.get(pending.clientId) as ResolvedClient
-      const csrfToken = reply.generateCsrf({ path: LOGIN_PATH, httpOnly: true, sameSite: 'strict', secure: ctx.urls().issuer.startsWith('https:') })
+      const urls = ctx.urls()
+      // Scoped to the login page's public path: under the issuer URL's prefix, if it has one.
+      const links = pageLinks(urls.loginPage)
+      const csrfToken = reply.generateCsrf({ path: links.loginPage, httpOnly: true, sameSite: 'strict', secure: urls.issuer.startsWith('https:') })
       return pageHeaders(reply, new URL(pending.redirectUri).origin).code(status).send(loginPage({
         clientName: client.clientName ?? pending.clientId,
         scopes: pending.scopes,
         csrfToken,
         request: handle,
+        links,
         ...extra
       }))
     }
     const expired = (reply: FastifyReply): FastifyReply =>
-      sendErrorPage(reply, 400, 'invalid_request', 'The sign-in request is unknown or expired. Go back to the application and sign in again.')
+      sendErrorPage(reply, ctx, 400, 'invalid_request', 'The sign-in request is unknown or expired. Go back to the application and sign in again.')
 
     scope.get(LOGIN_PATH, async (request, reply) => {
       const handle = new URLSearchParams(request.url.slice(request.url.indexOf('?') + 1)).get('request') ?? ''
@@ -139,7 +142,7 @@ export async function registerLogin (app: FastifyInstance, ctx: LoginContext): P
       return reply.header('cache-control', 'no-store').redirect(target.href, 302)
     })
   })
-  app.get(CSS_PATH, async (_request, reply) => reply.type('text/css; charset=utf-8').header('cache-control', 'public, max-age=3600').send(LOGIN_CSS))
+  app.get(STYLESHEET_PATH, async (_request, reply) => reply.type('text/css; charset=utf-8').header('cache-control', 'public, max-age=3600').send(LOGIN_CSS))
   methodNotAllowed(app, LOGIN_PATH, ['GET', 'HEAD', 'POST'])
-  methodNotAllowed(app, CSS_PATH, ['GET', 'HEAD'])
+  methodNotAllowed(app, STYLESHEET_PATH, ['GET', 'HEAD'])
 }

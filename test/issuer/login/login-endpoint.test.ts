@@ -1,6 +1,8 @@
-import { request } from 'node:http'
-import t from 'tap'
+import { createServer, request } from 'node:http'
+import type { AddressInfo } from 'node:net'
+import t, { type Test } from 'tap'
 import { LOGIN_FAILED } from '../../../src/issuer/login/login-endpoint.js'
+import { POOL_ID } from '../../helpers/issuer-fixtures.js'
 import { CALLBACK, CODE_CLIENTS, USERS, authorizeUrl, get, openLogin, submitLogin, startUserIssuer, userPoolConfig, type LoginForm } from '../../helpers/user-flow.js'
 
 const WEB = CODE_CLIENTS.web.clientId
@@ -25,12 +27,65 @@ t.test('renders the login page with the client name and scopes, CSRF token and s
   t.equal(page.headers.get('cache-control'), 'no-store')
   t.match(page.headers.get('set-cookie'), /HttpOnly/)
   t.match(page.headers.get('set-cookie'), /SameSite=Strict/)
-  t.match(page.headers.get('set-cookie'), /Path=\/login/)
+  t.match(page.headers.get('set-cookie'), /; Path=\/login(;|$)/)
+  t.match(form.page, /<form method="post" action="\/login">/)
+  t.match(form.page, /<link rel="stylesheet" href="\/login\.css">/)
   const unnamed = await startUserIssuer(t, { clients: { web: { clientName: undefined } } })
   t.match((await openLogin(authorizeUrl(unnamed, params))).page, `<strong>${WEB}</strong>`, 'a client without a name shows its id')
   const css = await get(new URL('/login.css', form.loginUrl).href)
   t.equal(css.status, 200)
   t.match(css.headers.get('content-type'), /^text\/css/)
+})
+
+/**
+ * A reverse proxy on 127.0.0.1, port 0, that routes by a path prefix: it forwards what is under
+ * `prefix` to the issuer with the prefix stripped, and answers 404 to anything else.
+ */
+async function prefixProxy (t: Test, prefix: string): Promise<{ origin: string, forwardTo: (port: number) => void }> {
+  let port = 0
+  const server = createServer((incoming, outgoing) => {
+    const url = incoming.url as string
+    if (!url.startsWith(`${prefix}/`)) {
+      outgoing.writeHead(404).end()
+      return
+    }
+    const upstream = request({ host: '127.0.0.1', port, path: url.slice(prefix.length), method: incoming.method, headers: incoming.headers }, (answer) => {
+      outgoing.writeHead(answer.statusCode as number, answer.headers)
+      answer.pipe(outgoing)
+    })
+    incoming.pipe(upstream)
+  })
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve))
+  t.teardown(() => new Promise<void>((resolve) => server.close(() => resolve())))
+  return { origin: `http://127.0.0.1:${(server.address() as AddressInfo).port}`, forwardTo: (p) => { port = p } }
+}
+
+t.test('behind a proxy that routes by a path prefix, the form, its stylesheet and its cookie sit under the prefix', async (t) => {
+  const proxy = await prefixProxy(t, '/tenants')
+  const app = await startUserIssuer(t, { issuerUrl: `${proxy.origin}/tenants/${POOL_ID}` })
+  proxy.forwardTo((app.server.address() as AddressInfo).port)
+  const form = await openLogin(authorizeUrl(app, params))
+  t.equal(new URL(form.loginUrl).pathname, '/tenants/login', 'authorize sends the browser under the prefix')
+  t.equal(new URL(form.action).pathname, '/tenants/login', 'the form posts under the prefix')
+  const stylesheet = new URL(/<link rel="stylesheet" href="([^"]*)">/.exec(form.page)?.[1] as string, form.loginUrl)
+  t.equal(stylesheet.pathname, '/tenants/login.css', 'the stylesheet is linked under the prefix')
+  const css = await get(stylesheet.href)
+  t.equal(css.status, 200)
+  t.match(css.headers.get('content-type'), /^text\/css/)
+
+  const page = await get(form.loginUrl)
+  t.match(page.headers.get('set-cookie'), /; Path=\/tenants\/login(;|$)/, 'the CSRF cookie is scoped to the login page as the browser sees it')
+  t.equal(page.headers.get('content-security-policy'), "default-src 'none'; style-src 'self'; form-action 'self' http://127.0.0.1:1; frame-ancestors 'none'; base-uri 'none'",
+    'the CSP is unchanged: the form and the stylesheet are on the page\'s own origin')
+  const answer = await submitLogin(form, USERS.jane)
+  t.equal(answer.status, 302, 'the sign-in succeeds through the proxy')
+  t.match(new URL(answer.headers.get('location') as string).searchParams.get('code'), /^[\w-]{43}$/)
+
+  const failed = await submitLogin(await openLogin(authorizeUrl(app, params)), { username: 'jane', password: 'wrong password' })
+  t.match(await failed.text(), /<form method="post" action="\/tenants\/login">/, 'the page shown again after a failure posts under the prefix too')
+  const error = await get(`${app.issuer.urls.authorizationEndpoint}?client_id=nobody`)
+  t.equal(error.status, 400)
+  t.match(await error.text(), /<link rel="stylesheet" href="\/tenants\/login\.css">/, 'so does an error page\'s stylesheet')
 })
 
 t.test('escapes every value it shows, with a library', async (t) => {
@@ -129,7 +184,7 @@ t.test('throttles attempts per username and per client address', async (t) => {
 async function submitFrom (localAddress: string, form: LoginForm, fields: { username: string, password: string }): Promise<number> {
   const body = new URLSearchParams({ _csrf: form.csrf, request: form.request, ...fields }).toString()
   return await new Promise((resolve, reject) => {
-    const req = request(new URL('/login', form.loginUrl), { method: 'POST', localAddress, headers: { 'content-type': 'application/x-www-form-urlencoded', cookie: form.cookie } }, (res) => {
+    const req = request(form.action, { method: 'POST', localAddress, headers: { 'content-type': 'application/x-www-form-urlencoded', cookie: form.cookie } }, (res) => {
       res.resume()
       res.on('end', () => { resolve(res.statusCode as number) })
     })
@@ -176,7 +231,7 @@ t.test('an unknown or expired sign-in request gets an error page', async (t) => 
 t.test('a malformed form gets an error page, never a 5xx', async (t) => {
   const app = await startUserIssuer(t)
   const form = await openLogin(authorizeUrl(app, params))
-  const post = async (body: string, type = 'application/x-www-form-urlencoded'): Promise<Response> => await fetch(new URL('/login', form.loginUrl), {
+  const post = async (body: string, type = 'application/x-www-form-urlencoded'): Promise<Response> => await fetch(form.action, {
     method: 'POST', redirect: 'manual', headers: { 'content-type': type, cookie: form.cookie }, body
   })
   t.equal((await post('{"a":1}', 'application/json')).status, 400)
