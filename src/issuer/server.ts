@@ -1,6 +1,7 @@
 /**
- * `createIssuer`: a minimal Cognito-compatible authorization server for the client_credentials
- * grant, as a Fastify instance that is not listening yet.
+ * `createIssuer`: a minimal Cognito-compatible authorization server, as a Fastify instance that is
+ * not listening yet: the client_credentials grant for services, and for users the authorization
+ * code flow with PKCE behind a login page, ID and refresh tokens, userInfo, revocation and logout.
  */
 import Fastify, { type FastifyInstance } from 'fastify'
 import type { JWK } from 'jose'
@@ -50,9 +51,13 @@ export interface IssuerControl {
 export type IssuerInstance = FastifyInstance & { readonly issuer: IssuerControl }
 
 /**
- * Creates the issuer: loads and validates the configuration, opens (or creates) the key file, and
- * registers `POST /oauth2/token`, `GET /<poolId>/.well-known/jwks.json` and
- * `GET /<poolId>/.well-known/openid-configuration`. Call `listen()` on the result.
+ * Creates the issuer: loads and validates the configuration, opens (or creates) the key file and
+ * the refresh-token store, and registers `POST /oauth2/token` (the client_credentials,
+ * authorization_code and refresh_token grants), `GET /oauth2/authorize`, `GET`/`POST /login`,
+ * `GET`/`POST /oauth2/userInfo`, `POST /oauth2/revoke`, `GET /logout`,
+ * `GET /<poolId>/.well-known/jwks.json`, `GET /<poolId>/.well-known/openid-configuration` and the
+ * same metadata at `GET /.well-known/oauth-authorization-server/<poolId>`. Call `listen()` on the
+ * result.
  *
  * @throws {OptionError} naming a wrong option.
  * @throws {IssuerConfigError} naming a wrong config or key-file field.
