@@ -14,7 +14,7 @@ import type { ResolvedClient } from '../config/config.js'
 import type { AuthorizationRequest } from '../flow/authorization-request.js'
 import { CODE_CHALLENGE } from '../flow/pkce.js'
 import type { UserFlowContext } from '../flow/user-flow.js'
-import { pageLinks } from '../login/page-links.js'
+import { LOGIN_PATH, pageLinks, STYLESHEET_PATH, type PageLinks } from '../login/page-links.js'
 import { errorPage } from '../login/pages.js'
 import { pageHeaders } from '../login/page-headers.js'
 import { methodNotAllowed } from './method-not-allowed.js'
@@ -30,10 +30,22 @@ const OPAQUE = /^[\x20-\x7E]{1,2048}$/
 /** OIDC Core §3.1.2.1's `prompt` values. */
 const PROMPTS = new Set(['none', 'login', 'consent', 'select_account'])
 
-/** Sends an error page (never a redirect); `ctx.urls` places its stylesheet link. */
+/**
+ * Sends an error page (never a redirect); `ctx.urls` places its stylesheet link. Before the
+ * issuer listens (no `issuerUrl`), the page links to the paths the issuer serves itself: an
+ * error page never becomes a 500.
+ */
 export function sendErrorPage (reply: FastifyReply, ctx: Pick<IssuerRouteContext, 'urls'>, status: number, error: string, description: string): FastifyReply {
-  return pageHeaders(reply).code(status).send(errorPage(error, description, pageLinks(ctx.urls().loginPage)))
+  let links = OWN_PAGE_LINKS
+  try {
+    links = pageLinks(ctx.urls().loginPage)
+  } catch {
+    // IssuerNotListeningError, the one error urls() throws: not listening yet, no issuerUrl.
+  }
+  return pageHeaders(reply).code(status).send(errorPage(error, description, links))
 }
+
+const OWN_PAGE_LINKS: PageLinks = { loginPage: LOGIN_PATH, stylesheet: STYLESHEET_PATH }
 
 /** Redirects to `redirectUri` with the RFC 6749 §4.1.2.1 error parameters. */
 function redirectError (reply: FastifyReply, redirectUri: string, err: OAuthError, state: string | undefined): FastifyReply {

@@ -120,3 +120,13 @@ t.test('answers other methods with 405', async (t) => {
   t.equal(answer.status, 405)
   t.equal(answer.headers.get('allow'), 'GET, HEAD')
 })
+
+t.test('an error page before the issuer listens links to the paths the issuer serves', async (t) => {
+  const { createIssuer } = await import('../../../src/issuer/server.js')
+  const { userPoolConfig } = await import('../../helpers/user-flow.js')
+  const idle = await createIssuer({ config: await userPoolConfig() })
+  t.teardown(() => idle.close())
+  const answer = await idle.inject({ method: 'GET', url: '/oauth2/authorize?client_id=nobody&response_type=code' })
+  t.equal(answer.statusCode, 400)
+  t.match(answer.body, /href="\/login\.css"/)
+})
