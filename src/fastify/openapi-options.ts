@@ -7,6 +7,7 @@
  * registration, like every other option.
  */
 import { OptionError } from '../verifier/errors.js'
+import { describe } from '../verifier/option-value.js'
 import { isTrustedKeyUrl } from '../verifier/options.js'
 import { compileRequirements } from '../verifier/requirements.js'
 
@@ -73,7 +74,7 @@ function cognitoBase (value: unknown, userPoolId: unknown): string {
 function descriptions (value: unknown): Readonly<Record<string, string>> {
   if (value === undefined) return {}
   if (typeof value !== 'object' || value === null || Array.isArray(value) || !Object.values(value).every((d) => typeof d === 'string')) {
-    throw new OptionError('openapi.scopes', 'must be an object of scopes and their descriptions (strings)')
+    throw new OptionError('openapi.scopes', `must be an object of scopes and their descriptions (strings) (got ${describe(value)})`)
   }
   compileRequirements('openapi', { scopes: Object.keys(value) })
   return Object.freeze({ ...value as Record<string, string> })
@@ -92,12 +93,12 @@ function descriptions (value: unknown): Readonly<Record<string, string>> {
  */
 export function resolveOpenApiOptions (input: unknown, userPoolId: unknown): ResolvedOpenApiOptions | undefined {
   if (input === undefined) return undefined
-  if (typeof input !== 'object' || input === null || Array.isArray(input)) throw new OptionError('openapi', 'must be an object')
+  if (typeof input !== 'object' || input === null || Array.isArray(input)) throw new OptionError('openapi', `must be an object (got ${describe(input)})`)
   for (const [key, value] of Object.entries(input)) if (!KEYS.has(key) && value !== undefined) throw new OptionError(`openapi.${key}`, 'is not a known option')
   const options = input as OpenApiOptions
   const schemeName = options.schemeName ?? 'oauth2'
   if (typeof schemeName !== 'string' || !COMPONENT_NAME.test(schemeName)) {
-    throw new OptionError('openapi.schemeName', 'must be 1 to 64 letters, digits, dots, hyphens or underscores (an OpenAPI component name)')
+    throw new OptionError('openapi.schemeName', `must be 1 to 64 letters, digits, dots, hyphens or underscores (an OpenAPI component name) (got ${describe(schemeName)})`)
   }
   const base = options.cognitoDomain === undefined ? undefined : cognitoBase(options.cognitoDomain, userPoolId)
   const tokenUrl = options.tokenUrl ?? (base === undefined ? undefined : `${base}/oauth2/token`)

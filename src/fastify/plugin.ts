@@ -8,6 +8,7 @@
 import type { FastifyInstance, FastifyReply, FastifyRequest, onRequestAsyncHookHandler } from 'fastify'
 import fp from 'fastify-plugin'
 import { ClaimRejectedError, CredentialsMissingError, IssuerMismatchError, MultipleTokensError, OptionError, ResourceServerError } from '../verifier/errors.js'
+import { describe } from '../verifier/option-value.js'
 import type { VerifierOptions } from '../verifier/options.js'
 import { checkRequirements, compileRequirements, type CompiledRequirements, type Requirements } from '../verifier/requirements.js'
 import type { VerifiedToken } from '../verifier/verified-token.js'
@@ -84,18 +85,18 @@ function splitOptions (options: ResourceServerOptions): { verifier: TokenVerifie
   // An option passed as undefined is one left out, here as in the verifier.
   for (const [key, value] of Object.entries(options)) if (!PLUGIN_KEYS.has(key) && value !== undefined) verifierOptions[key] = value
   if (options.verifier !== undefined) {
-    if (!(options.verifier instanceof TokenVerifier)) throw new OptionError('verifier', 'must be a TokenVerifier')
+    if (!(options.verifier instanceof TokenVerifier)) throw new OptionError('verifier', `must be a TokenVerifier (got ${describe(options.verifier)})`)
     const extra = Object.keys(verifierOptions)[0]
     if (extra !== undefined) throw new OptionError(extra, 'cannot be set beside "verifier"; configure the shared verifier instead')
   }
   const realm = options.realm ?? 'api'
   if (typeof realm !== 'string' || !/^[\x20\x21\x23-\x5B\x5D-\x7E]{1,128}$/.test(realm)) {
-    throw new OptionError('realm', 'must be 1 to 128 printable ASCII characters without quotes or backslashes')
+    throw new OptionError('realm', `must be 1 to 128 printable ASCII characters without quotes or backslashes (got ${describe(realm)})`)
   }
-  if (options.validate !== undefined && typeof options.validate !== 'function') throw new OptionError('validate', 'must be a function')
-  if (options.prefetchJwks !== undefined && typeof options.prefetchJwks !== 'boolean') throw new OptionError('prefetchJwks', 'must be a boolean')
+  if (options.validate !== undefined && typeof options.validate !== 'function') throw new OptionError('validate', `must be a function (got ${describe(options.validate)})`)
+  if (options.prefetchJwks !== undefined && typeof options.prefetchJwks !== 'boolean') throw new OptionError('prefetchJwks', `must be a boolean (got ${describe(options.prefetchJwks)})`)
   if (options.refusalLogLevel !== undefined && !LOG_LEVELS.has(options.refusalLogLevel)) {
-    throw new OptionError('refusalLogLevel', `must be one of ${[...LOG_LEVELS].join(', ')}`)
+    throw new OptionError('refusalLogLevel', `must be one of ${[...LOG_LEVELS].join(', ')} (got ${describe(options.refusalLogLevel)})`)
   }
   return {
     verifier: options.verifier ?? new TokenVerifier(verifierOptions as VerifierOptions),

@@ -7,6 +7,7 @@
  *   without a token through with `request.auth === null` (a bad token is still refused).
  */
 import { OptionError } from '../verifier/errors.js'
+import { describe } from '../verifier/option-value.js'
 import { compileRequirements, type CompiledRequirements, type Requirements } from '../verifier/requirements.js'
 
 /** The per-route `config.auth` object. */
@@ -34,9 +35,9 @@ export function compileRouteAuth (auth: unknown): CompiledRouteAuth {
   if (auth === undefined) return REQUIRED
   if (auth === false) return PUBLIC
   if (typeof auth !== 'object' || auth === null || Array.isArray(auth)) {
-    throw new OptionError('config.auth', 'must be false (a public route) or an object of requirements')
+    throw new OptionError('config.auth', `must be false (a public route) or an object of requirements (got ${describe(auth)})`)
   }
   const { optional, ...requirements } = auth as RouteAuthOptions
-  if (optional !== undefined && typeof optional !== 'boolean') throw new OptionError('config.auth.optional', 'must be a boolean')
+  if (optional !== undefined && typeof optional !== 'boolean') throw new OptionError('config.auth.optional', `must be a boolean (got ${describe(optional)})`)
   return Object.freeze({ public: false, optional: optional === true, needs: compileRequirements('config.auth', requirements) })
 }

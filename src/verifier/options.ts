@@ -5,6 +5,7 @@
 import { isSupportedAlgorithm, SUPPORTED_ALGORITHMS, type Algorithm } from './algorithms.js'
 import { cognitoIssuers, isUserPoolId } from './cognito.js'
 import { OptionError } from './errors.js'
+import { describe } from './option-value.js'
 import { COGNITO_PROFILE, resolveProfile, type MappedProfile, type ProfileName, type ResolvedProfile } from './profiles.js'
 import type { TokenCacheAdmission } from './token-cache.js'
 
@@ -258,13 +259,6 @@ function admission (value: unknown): TokenCacheAdmission {
   return value as TokenCacheAdmission
 }
 
-function describe (value: unknown): string {
-  if (typeof value === 'string') return JSON.stringify(value.length > 40 ? `${value.slice(0, 40)}…` : value)
-  if (Array.isArray(value)) return 'an array'
-  if (value === null) return 'null'
-  return typeof value === 'object' ? 'an object' : String(value)
-}
-
 /** Which whitespace a list of identifiers refuses: none inside at all, or none around. */
 type Spaces = 'anywhere' | 'around'
 
@@ -444,7 +438,7 @@ function dynamicTrust (trust: (iss: string) => string | IssuerOptions | undefine
  * ```
  */
 export function resolveOptions (options: VerifierOptions): ResolvedOptions {
-  if (typeof options !== 'object' || options === null) throw new OptionError('options', 'must be an object')
+  if (typeof options !== 'object' || options === null) throw new OptionError('options', `must be an object (got ${describe(options)})`)
   rejectUnknownKeys('', options, VERIFIER_KEYS)
 
   const entries: Array<{ name: string, entry: string | IssuerOptions }> = []

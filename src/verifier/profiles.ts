@@ -15,6 +15,7 @@
  */
 import { OptionError } from './errors.js'
 import { ACCEPTED_TYP } from './header.js'
+import { describe, describeList } from './option-value.js'
 
 /** A built-in profile, by name. */
 export type ProfileName = 'cognito' | 'rfc9068' | 'auth0' | 'okta' | 'keycloak' | 'entra'
@@ -81,12 +82,20 @@ export const COGNITO_PROFILE: ResolvedProfile = Object.freeze({
   requireJti: false
 })
 
+function isClaimName (value: unknown): boolean {
+  return typeof value === 'string' && CLAIM_NAME.test(value)
+}
+
 function claimNames (name: string, value: unknown): readonly string[] {
   const list = typeof value === 'string' ? [value] : value
-  if (!Array.isArray(list) || list.length === 0 || !list.every((v) => typeof v === 'string' && CLAIM_NAME.test(v))) {
-    throw new OptionError(name, 'must be a claim name or a non-empty array of them (printable ASCII, no spaces)')
+  if (!Array.isArray(list) || list.length === 0 || !list.every(isClaimName)) {
+    throw new OptionError(name, `must be a claim name or a non-empty array of them (printable ASCII, no spaces) (got ${describeList(list, isClaimName)})`)
   }
   return Object.freeze([...list as string[]])
+}
+
+function isTyp (value: unknown): boolean {
+  return value === null || (typeof value === 'string' && ACCEPTED_TYP.has(value.toLowerCase()))
 }
 
 function mapped (name: string, profile: ProfileName | 'mapped', input: MappedProfile): ResolvedProfile {
@@ -94,13 +103,13 @@ function mapped (name: string, profile: ProfileName | 'mapped', input: MappedPro
     if (!PROFILE_KEYS.has(key) && (input as unknown as Record<string, unknown>)[key] !== undefined) throw new OptionError(`${name}.${key}`, 'is not a known profile member')
   }
   const typ = input.typ
-  if (!Array.isArray(typ) || typ.length === 0 || !typ.every((t) => t === null || (typeof t === 'string' && ACCEPTED_TYP.has(t.toLowerCase())))) {
-    throw new OptionError(`${name}.typ`, 'must be a non-empty array drawn from JWT, at+jwt, application/jwt, application/at+jwt, and null for no typ')
+  if (!Array.isArray(typ) || typ.length === 0 || !typ.every(isTyp)) {
+    throw new OptionError(`${name}.typ`, `must be a non-empty array drawn from JWT, at+jwt, application/jwt, application/at+jwt, and null for no typ (got ${describeList(typ, isTyp)})`)
   }
   const required: Array<readonly [string, ReadonlySet<string>]> = []
   if (input.requiredClaims !== undefined) {
     if (typeof input.requiredClaims !== 'object' || input.requiredClaims === null || Array.isArray(input.requiredClaims)) {
-      throw new OptionError(`${name}.requiredClaims`, 'must be an object of claim names to accepted string values')
+      throw new OptionError(`${name}.requiredClaims`, `must be an object of claim names to accepted string values (got ${describe(input.requiredClaims)})`)
     }
     for (const [claim, values] of Object.entries(input.requiredClaims)) {
       if (values === undefined) continue
@@ -108,7 +117,7 @@ function mapped (name: string, profile: ProfileName | 'mapped', input: MappedPro
       required.push([claim, new Set(claimNames(`${name}.requiredClaims.${claim}`, values))])
     }
   }
-  if (input.requireJti !== undefined && typeof input.requireJti !== 'boolean') throw new OptionError(`${name}.requireJti`, 'must be true or false')
+  if (input.requireJti !== undefined && typeof input.requireJti !== 'boolean') throw new OptionError(`${name}.requireJti`, `must be true or false (got ${describe(input.requireJti)})`)
   return Object.freeze({
     name: profile,
     typ: new Set(typ.map((t) => t === null ? '' : t.toLowerCase())),

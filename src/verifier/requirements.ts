@@ -15,6 +15,7 @@ import {
   OptionError,
   TokenUseMismatchError
 } from './errors.js'
+import { describe, describeList } from './option-value.js'
 import type { VerifiedToken } from './verified-token.js'
 
 /** What a route requires of a verified token. Every member is optional. */
@@ -57,10 +58,11 @@ const KEYS = new Set(['scopes', 'anyScopes', 'groups', 'anyGroups', 'claims', 'a
 function list (name: string, value: unknown, pattern: RegExp | undefined): readonly string[] {
   if (value === undefined) return []
   const items = typeof value === 'string' ? [value] : value
-  if (!Array.isArray(items) || !items.every((s) => typeof s === 'string' && s.length > 0 && (pattern === undefined || pattern.test(s)))) {
-    throw new OptionError(name, pattern === undefined
+  const isItem = (s: unknown): boolean => typeof s === 'string' && s.length > 0 && (pattern === undefined || pattern.test(s))
+  if (!Array.isArray(items) || !items.every(isItem)) {
+    throw new OptionError(name, `${pattern === undefined
       ? 'must be a non-empty string or an array of them'
-      : 'must be a scope or an array of scopes; a scope is printable ASCII without spaces, quotes or backslashes (RFC 6749 §3.3)')
+      : 'must be a scope or an array of scopes; a scope is printable ASCII without spaces, quotes or backslashes (RFC 6749 §3.3)'} (got ${describeList(items, isItem)})`)
   }
   return Object.freeze([...new Set(items as string[])])
 }
@@ -78,9 +80,9 @@ export const NO_REQUIREMENTS: CompiledRequirements = compileRequirements('requir
  * ```
  */
 export function compileRequirements (name: string, input: Requirements): CompiledRequirements {
-  if (typeof input !== 'object' || input === null || Array.isArray(input)) throw new OptionError(name, 'must be an object')
+  if (typeof input !== 'object' || input === null || Array.isArray(input)) throw new OptionError(name, `must be an object (got ${describe(input)})`)
   for (const [key, value] of Object.entries(input)) {
-    if (!KEYS.has(key) && value !== undefined) throw new OptionError(`${name}.${key}`, `is not a known requirement (${[...KEYS].join(', ')})`)
+    if (!KEYS.has(key) && value !== undefined) throw new OptionError(`${name}.${key}`, `is not a known requirement (${[...KEYS].join(', ')}) (got ${describe(value)})`)
   }
   const anyScopes = list(`${name}.anyScopes`, input.anyScopes, SCOPE_TOKEN)
   const anyGroups = list(`${name}.anyGroups`, input.anyGroups, undefined)
@@ -88,7 +90,7 @@ export function compileRequirements (name: string, input: Requirements): Compile
   if (input.anyGroups !== undefined && anyGroups.length === 0) throw new OptionError(`${name}.anyGroups`, 'must not be empty: no token could satisfy it')
   const tokenUse = input.tokenUse
   if (tokenUse !== undefined && tokenUse !== 'access' && tokenUse !== 'id') {
-    throw new OptionError(`${name}.tokenUse`, "must be 'access' or 'id'")
+    throw new OptionError(`${name}.tokenUse`, `must be 'access' or 'id' (got ${describe(tokenUse)})`)
   }
   const compiled = {
     scopes: list(`${name}.scopes`, input.scopes, SCOPE_TOKEN),

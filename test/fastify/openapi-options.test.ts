@@ -62,6 +62,9 @@ t.test('throws a TypeError naming the member that is wrong', async (t) => {
     t.throws(() => resolveOpenApiOptions(input, pools), { name: 'TypeError', code: 'ERR_INVALID_OPTION', option }, `${JSON.stringify(input)}: names ${option}`)
   }
   t.throws(() => resolveOpenApiOptions({ tokenUrl: 'http://auth.example.com/token' }, POOL), { message: /\(got "http:\/\/auth\.example\.com\/token"\)/ }, 'and shows the value')
+  t.throws(() => resolveOpenApiOptions('yes', POOL), { message: /\(got "yes"\)$/ }, 'the openapi option itself')
+  t.throws(() => resolveOpenApiOptions({ tokenUrl: 'https://t.example.com', schemeName: 'o auth' }, POOL), { message: /\(got "o auth"\)$/ }, 'the scheme name')
+  t.throws(() => resolveOpenApiOptions({ tokenUrl: 'https://t.example.com', scopes: ['a'] }, POOL), { message: /\(got an array\)$/ }, 'the scope descriptions')
 })
 
 t.test('is checked when the plugin is registered, beside a shared verifier too', async (t) => {

@@ -199,21 +199,21 @@ t.test('the validate hook can refuse a verified token', async (t) => {
   t.equal(boom.statusCode, 500, 'an error of the application\'s own goes to Fastify\'s error handler')
 })
 
-t.test('a misconfigured option throws a TypeError naming it at registration', async (t) => {
-  const cases: Array<[Record<string, unknown>, string]> = [
-    [{ issuer: 'https://issuer.example.com' }, 'clientId'],
-    [{ issuer: 'http://issuer.example.com', clientId: null }, 'issuer'],
-    [{ issuer: 'https://issuer.example.com', clientId: null, realm: 'a"b' }, 'realm'],
-    [{ issuer: 'https://issuer.example.com', clientId: null, validate: 1 }, 'validate'],
-    [{ issuer: 'https://issuer.example.com', clientId: null, prefetchJwks: 'yes' }, 'prefetchJwks'],
-    [{ issuer: 'https://issuer.example.com', clientId: null, refusalLogLevel: 'loud' }, 'refusalLogLevel'],
-    [{ verifier: {} }, 'verifier'],
-    [{ verifier: new TokenVerifier({ issuer: 'https://issuer.example.com', clientId: null }), clientId: 'x' }, 'clientId'],
-    [{ issuer: 'https://issuer.example.com', clientId: null, clientID: 'typo' }, 'clientID']
+t.test('a misconfigured option throws a TypeError naming it, and the value, at registration', async (t) => {
+  const cases: Array<[Record<string, unknown>, string, RegExp]> = [
+    [{ issuer: 'https://issuer.example.com' }, 'clientId', /is required/],
+    [{ issuer: 'http://issuer.example.com', clientId: null }, 'issuer', /\(got "http:\/\/issuer\.example\.com"\)/],
+    [{ issuer: 'https://issuer.example.com', clientId: null, realm: 'a"b' }, 'realm', /\(got "a\\"b"\)$/],
+    [{ issuer: 'https://issuer.example.com', clientId: null, validate: 1 }, 'validate', /\(got 1\)$/],
+    [{ issuer: 'https://issuer.example.com', clientId: null, prefetchJwks: 'yes' }, 'prefetchJwks', /\(got "yes"\)$/],
+    [{ issuer: 'https://issuer.example.com', clientId: null, refusalLogLevel: 'loud' }, 'refusalLogLevel', /\(got "loud"\)$/],
+    [{ verifier: {} }, 'verifier', /\(got an object\)$/],
+    [{ verifier: new TokenVerifier({ issuer: 'https://issuer.example.com', clientId: null }), clientId: 'x' }, 'clientId', /beside "verifier"/],
+    [{ issuer: 'https://issuer.example.com', clientId: null, clientID: 'typo' }, 'clientID', /is not a known option/]
   ]
-  for (const [options, option] of cases) {
+  for (const [options, option, message] of cases) {
     const app = Fastify()
-    await t.rejects(async () => { await app.register(fastifyResourceServer, options as any).ready() }, { name: 'TypeError', code: 'ERR_INVALID_OPTION', option }, option)
+    await t.rejects(async () => { await app.register(fastifyResourceServer, options as any).ready() }, { name: 'TypeError', code: 'ERR_INVALID_OPTION', option, message }, option)
     await app.close()
   }
 })
@@ -229,17 +229,17 @@ t.test('an option passed as undefined is one left out, in the plugin and in rout
   t.equal((await app.inject({ url: '/x' })).statusCode, 401, 'the route still requires a token')
 })
 
-t.test('a misconfigured route throws a TypeError naming it when declared', async (t) => {
-  const cases: Array<[unknown, string]> = [
-    ['yes', 'config.auth'],
-    [{ optional: 'no' }, 'config.auth.optional'],
-    [{ scopes: ['ok', 'not ok'] }, 'config.auth.scopes'],
-    [{ scope: ['typo'] }, 'config.auth.scope']
+t.test('a misconfigured route throws a TypeError naming it, and the value, when declared', async (t) => {
+  const cases: Array<[unknown, string, RegExp]> = [
+    ['yes', 'config.auth', /\(got "yes"\)$/],
+    [{ optional: 'no' }, 'config.auth.optional', /\(got "no"\)$/],
+    [{ scopes: ['ok', 'not ok'] }, 'config.auth.scopes', /\(got "not ok"\)$/],
+    [{ scope: ['typo'] }, 'config.auth.scope', /is not a known requirement .*\(got an array\)$/]
   ]
-  for (const [auth, option] of cases) {
+  for (const [auth, option, message] of cases) {
     const app = Fastify()
     await app.register(fastifyResourceServer, { issuer: 'https://issuer.example.com', clientId: null })
-    t.throws(() => app.get('/x', { config: { auth: auth as any } }, async () => 'x'), { name: 'TypeError', option }, option)
+    t.throws(() => app.get('/x', { config: { auth: auth as any } }, async () => 'x'), { name: 'TypeError', option, message }, option)
     await app.close()
   }
 })

@@ -18,10 +18,11 @@ t.test('config.auth carries requirements and optional', async (t) => {
   t.same([c.public, c.optional, c.needs.scopes], [false, true, ['a/b']])
 })
 
-t.test('config.auth rejects what it cannot mean', async (t) => {
-  t.throws(() => compileRouteAuth(null), { name: 'TypeError', option: 'config.auth' })
-  t.throws(() => compileRouteAuth(['a']), { name: 'TypeError', option: 'config.auth' })
-  t.throws(() => compileRouteAuth(true), { name: 'TypeError', option: 'config.auth' })
+t.test('config.auth rejects what it cannot mean, quoting the value', async (t) => {
+  t.throws(() => compileRouteAuth(null), { name: 'TypeError', option: 'config.auth', message: /\(got null\)$/ })
+  t.throws(() => compileRouteAuth(['a']), { name: 'TypeError', option: 'config.auth', message: /\(got an array\)$/ })
+  t.throws(() => compileRouteAuth(true), { name: 'TypeError', option: 'config.auth', message: /\(got true\)$/ })
+  t.throws(() => compileRouteAuth({ optional: 1 }), { name: 'TypeError', option: 'config.auth.optional', message: /must be a boolean \(got 1\)$/ })
 })
 
 t.test('config.auth names the claim path of a bad claim requirement, with its value', async (t) => {

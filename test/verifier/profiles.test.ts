@@ -44,3 +44,14 @@ t.test('refuses a profile it cannot honour, naming the member', async (t) => {
   refuses({ ...ok, requireJti: 'yes' }, 'profile.requireJti', 'requireJti not a boolean')
   refuses({ ...ok, clientId: 'azp' }, 'profile.clientId', 'an unknown member')
 })
+
+t.test('quotes the wrong value of a profile member', async (t) => {
+  const ok = { typ: ['JWT'], clientIdClaim: 'azp' }
+  const message = (value: unknown): string => throwsWith(t, () => resolveProfile('profile', value), OptionError, 'ERR_INVALID_OPTION').message
+  t.match(message({ ...ok, typ: ['JWT', 'JOSE'] }), /\(got "JOSE"\)$/, 'the typ the header check refuses')
+  t.match(message({ ...ok, typ: [] }), /\(got an empty array\)$/)
+  t.match(message({ ...ok, typ: 'JWT' }), /\(got "JWT"\)$/, 'a typ not in a list')
+  t.match(message({ ...ok, requireJti: 'yes' }), /must be true or false \(got "yes"\)$/)
+  t.match(message({ ...ok, clientIdClaim: ['azp', 'a b'] }), /\(got "a b"\)$/)
+  t.match(message({ ...ok, requiredClaims: ['typ'] }), /\(got an array\)$/)
+})

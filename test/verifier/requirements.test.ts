@@ -57,7 +57,9 @@ t.test('accepts only RFC 6749 scope tokens', async (t) => {
     rejectsRequirement(t, { anyScopes: [bad] }, 'config.auth.anyScopes', `anyScope ${JSON.stringify(bad)}`)
   }
   const err = rejectsRequirement(t, { scopes: 42 }, 'config.auth.scopes', 'a number')
-  t.match(err.message, /RFC 6749/)
+  t.match(err.message, /RFC 6749 §3\.3\) \(got 42\)$/)
+  t.match(rejectsRequirement(t, { scopes: ['a/b', 'c d'] }, 'config.auth.scopes').message, /\(got "c d"\)$/, 'the first scope that is wrong is quoted')
+  t.match(rejectsRequirement(t, { anyScopes: 'a"b' }, 'config.auth.anyScopes').message, /\(got "a\\"b"\)$/)
 })
 
 t.test('accepts any non-empty group name', async (t) => {
@@ -65,7 +67,8 @@ t.test('accepts any non-empty group name', async (t) => {
   const err = rejectsRequirement(t, { groups: [''] }, 'config.auth.groups', 'an empty group')
   t.notMatch(err.message, /RFC 6749/)
   rejectsRequirement(t, { anyGroups: [7] }, 'config.auth.anyGroups', 'a numeric group')
-  rejectsRequirement(t, { groups: { admin: true } }, 'config.auth.groups', 'an object')
+  t.match(rejectsRequirement(t, { groups: { admin: true } }, 'config.auth.groups', 'an object').message, /\(got an object\)$/)
+  t.match(err.message, /\(got ""\)$/, 'the empty group is quoted')
 })
 
 t.test('refuses an any-of list that no token could satisfy', async (t) => {
@@ -74,7 +77,9 @@ t.test('refuses an any-of list that no token could satisfy', async (t) => {
 })
 
 t.test('accepts tokenUse access or id only', async (t) => {
-  for (const bad of ['refresh', null, 1]) rejectsRequirement(t, { tokenUse: bad }, 'config.auth.tokenUse', `tokenUse ${JSON.stringify(bad)}`)
+  for (const [bad, got] of [['refresh', '"refresh"'], [null, 'null'], [1, '1']]) {
+    t.match(rejectsRequirement(t, { tokenUse: bad }, 'config.auth.tokenUse', `tokenUse ${JSON.stringify(bad)}`).message, `(got ${got as string})`)
+  }
 })
 
 t.test('rejects requirements that are not an object, or name an unknown member', async (t) => {
@@ -82,6 +87,8 @@ t.test('rejects requirements that are not an object, or name an unknown member',
   rejectsRequirement(t, { scope: 'a' }, 'config.auth.scope', 'scope for scopes')
   const err = rejectsRequirement(t, { roles: ['a'] }, 'config.auth.roles')
   t.match(err.message, /claims, anyClaims/, 'the message lists what is known')
+  t.match(err.message, /\(got an array\)$/)
+  t.match(rejectsRequirement(t, 'scope', 'config.auth').message, /must be an object \(got "scope"\)$/)
   t.equal(needs({ claims: {} }).any, false, 'an empty claims object requires nothing, as scopes: [] does')
 })
 
