@@ -56,8 +56,9 @@ export interface VerifierOptions {
   /** Cognito shorthand: trust both issuer URLs of these user pool(s). */
   userPoolId?: string | readonly string[]
   /**
-   * Where the keys are, when there is exactly one issuer. Default: `<issuer>/.well-known/jwks.json`
-   * under the cognito profile, discovery under every other.
+   * Where the keys are, when there is exactly one configured issuer. Default:
+   * `<issuer>/.well-known/jwks.json` under the cognito profile, discovery under every other. Never
+   * applied to issuers `trustIssuer` admits: beside `trustIssuer` alone it is refused.
    */
   jwksUri?: string
   /**
@@ -66,7 +67,10 @@ export interface VerifierOptions {
    * the other profiles, which check `audience`, it defaults to any client.
    */
   clientId?: string | readonly string[] | null
-  /** The required `token_use` (cognito profile). Default `'access'`. `null` accepts both access and ID tokens. */
+  /**
+   * The required `token_use` (cognito profile). Default `'access'`. `null` accepts both access and
+   * ID tokens. Refused when no issuer it could apply to is under the cognito profile.
+   */
   tokenUse?: TokenUse | null
   /**
    * Audiences: when set, `aud` must contain one of them. Required by every profile but cognito,
@@ -430,6 +434,15 @@ function dynamicTrust (trust: (iss: string) => string | IssuerOptions | undefine
 }
 
 /**
+ * Whether a top-level `tokenUse` applies to any issuer: a configured one under the cognito
+ * profile, or those trustIssuer admits when the top-level profile is cognito.
+ */
+function takesTokenUse (issuers: ReadonlyMap<string, ResolvedIssuer>, dynamic: boolean, profile: unknown): boolean {
+  for (const issuer of issuers.values()) if (issuer.profile === COGNITO_PROFILE) return true
+  return dynamic && (profile === undefined || resolveProfile('profile', profile) === COGNITO_PROFILE)
+}
+
+/**
  * Checks every option and fills in the defaults.
  *
  * @example
@@ -469,6 +482,11 @@ export function resolveOptions (options: VerifierOptions): ResolvedOptions {
   // Checked even when the issuer names its own jwksUri, so a wrong value never passes unnoticed.
   const insecureHttpHosts = hostList('allowInsecureHttpHosts', options.allowInsecureHttpHosts)
   if (options.jwksUri !== undefined) keyUrl('jwksUri', options.jwksUri, insecureHttpHosts)
+  if (options.jwksUri !== undefined && entries.length === 0) {
+    // One URL for every issuer trustIssuer may name would verify each tenant's tokens with one
+    // key set: refused, not applied, and not ignored in silence.
+    throw new OptionError('jwksUri', `applies to a configured issuer only (got ${quote(options.jwksUri)}); an issuer trusted by trustIssuer names its own jwksUri in the configuration trustIssuer returns`)
+  }
 
   const defaults: IssuerDefaults = {
     insecureHttpHosts,
@@ -487,6 +505,9 @@ export function resolveOptions (options: VerifierOptions): ResolvedOptions {
     const resolved = resolveIssuer(name, entry, defaults, options.jwksUri)
     if (issuers.has(resolved.issuer)) throw new OptionError(name, `names issuer ${resolved.issuer} twice`)
     issuers.set(resolved.issuer, resolved)
+  }
+  if (options.tokenUse !== undefined && !takesTokenUse(issuers, trustIssuer !== undefined, defaults.profile)) {
+    throw new OptionError('tokenUse', `applies to the cognito profile only, and no issuer here has it: the other profiles accept access tokens only (got ${describe(options.tokenUse)})`)
   }
 
   const algorithms = options.algorithms === undefined ? DEFAULTS.algorithms : options.algorithms

@@ -33,7 +33,7 @@ export interface MappedProfile {
   typ: ReadonlyArray<string | null>
   /** The claim naming the client, or several tried in order (the first present counts). Required in every token. */
   clientIdClaim: string | readonly string[]
-  /** The claim holding the scopes: a space-separated string or an array of strings. Default `'scope'`. */
+  /** The one claim holding the scopes: a space-separated string or an array of strings. Default `'scope'`. */
   scopeClaim?: string
   /** Claims an access token must carry, each with its accepted value(s), such as Keycloak's `{ typ: 'Bearer' }`. */
   requiredClaims?: Readonly<Record<string, string | readonly string[]>>
@@ -94,6 +94,13 @@ function claimNames (name: string, value: unknown): readonly string[] {
   return Object.freeze([...list as string[]])
 }
 
+// One claim, not a list: a token's scopes are read from one place, and a list that silently
+// used its first name would drop the rest.
+function scopeClaim (name: string, value: unknown): string {
+  if (!isClaimName(value)) throw new OptionError(name, `must be one claim name (printable ASCII, no spaces) (got ${describe(value)})`)
+  return value as string
+}
+
 function isTyp (value: unknown): boolean {
   return value === null || (typeof value === 'string' && ACCEPTED_TYP.has(value.toLowerCase()))
 }
@@ -122,7 +129,7 @@ function mapped (name: string, profile: ProfileName | 'mapped', input: MappedPro
     name: profile,
     typ: new Set(typ.map((t) => t === null ? '' : t.toLowerCase())),
     clientIdClaims: claimNames(`${name}.clientIdClaim`, input.clientIdClaim),
-    scopeClaim: input.scopeClaim === undefined ? 'scope' : claimNames(`${name}.scopeClaim`, input.scopeClaim)[0] as string,
+    scopeClaim: input.scopeClaim === undefined ? 'scope' : scopeClaim(`${name}.scopeClaim`, input.scopeClaim),
     requiredClaims: Object.freeze(required),
     requireJti: input.requireJti === true
   })

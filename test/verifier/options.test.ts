@@ -183,6 +183,18 @@ t.test('checks a top-level jwksUri even when the issuer names its own', async (t
   t.equal(o.issuers.get(ISS)?.jwksUri, 'https://keys.example.com/own', "the issuer's own jwksUri wins")
 })
 
+t.test('refuses a top-level jwksUri beside trustIssuer alone, which has no issuer to apply it to', async (t) => {
+  const trustIssuer = (iss: string): string => iss
+  const err = rejectsOption(t, { trustIssuer, clientId: null, jwksUri: 'https://keys.example.com/jwks' }, 'jwksUri')
+  t.match(err.message, /applies to a configured issuer only \(got "https:\/\/keys\.example\.com\/jwks"\)/)
+  t.match(err.message, /names its own jwksUri/, 'and says where a trusted issuer\'s keys are set')
+  rejectsOption(t, { trustIssuer, clientId: null, jwksUri: 'https://u:p@keys.example.com/jwks' }, 'jwksUri', 'credentials are refused first, without echoing them')
+  t.notMatch(throwsWith(t, () => resolveOptions({ trustIssuer, clientId: null, jwksUri: 'https://u:p@keys.example.com/jwks' }), OptionError).message, /u:p/)
+  const o = resolveOptions({ issuer: ISS, trustIssuer, clientId: null, jwksUri: 'https://keys.example.com/jwks' })
+  t.equal(o.issuers.get(ISS)?.jwksUri, 'https://keys.example.com/jwks', 'beside one configured issuer it is that issuer\'s')
+  t.equal(o.trustIssuer?.('https://other.example.com/pool')?.jwksUri, 'https://other.example.com/pool/.well-known/jwks.json', 'and never a trusted issuer\'s')
+})
+
 t.test('derives the JWKS URI from the issuer, without doubling a trailing slash', async (t) => {
   const o = resolveOptions({ issuer: 'https://auth.example.com/', clientId: 'c' })
   t.same([...o.issuers.values()].map((i) => [i.issuer, i.jwksUri]), [['https://auth.example.com/', 'https://auth.example.com/.well-known/jwks.json']])
@@ -411,6 +423,21 @@ t.test('requires an audience with every profile but cognito, since an ID token\'
 t.test('refuses tokenUse on an issuer whose profile accepts access tokens only', async (t) => {
   const err = rejectsOption(t, { issuer: { issuer: ISS, profile: 'rfc9068', tokenUse: null }, audience: 'urn:a' }, 'issuer.tokenUse')
   t.match(err.message, /cognito profile only/)
+})
+
+t.test('refuses a top-level tokenUse that no issuer under the cognito profile would apply', async (t) => {
+  const API = 'urn:api'
+  const trustIssuer = (iss: string): string => iss
+  const err = rejectsOption(t, { issuer: ISS, profile: 'rfc9068', audience: API, tokenUse: 'id' }, 'tokenUse', 'a configured issuer under rfc9068')
+  t.match(err.message, /cognito profile only.*\(got "id"\)$/)
+  rejectsOption(t, { issuer: ISS, profile: 'okta', audience: API, tokenUse: null }, 'tokenUse', 'null, under okta')
+  rejectsOption(t, { issuers: [{ issuer: ISS, profile: 'keycloak' }], audience: API, tokenUse: 'access' }, 'tokenUse', 'every issuer under its own other profile')
+  rejectsOption(t, { trustIssuer, profile: 'auth0', audience: API, tokenUse: 'id' }, 'tokenUse', 'trusted issuers under auth0')
+  const mixed = resolveOptions({ issuers: [{ issuer: ISS, profile: 'rfc9068' }, `${ISS}2`], audience: API, clientId: null, tokenUse: 'id' })
+  t.same([...mixed.issuers.values()].map((i) => i.tokenUse), ['access', 'id'], 'beside a cognito issuer it applies to that one')
+  t.equal(resolveOptions({ trustIssuer, clientId: null, tokenUse: 'id' }).trustIssuer?.(ISS)?.tokenUse, 'id', 'and to trusted issuers under cognito')
+  t.equal(resolveOptions({ trustIssuer, profile: 'cognito', clientId: null, tokenUse: null }).trustIssuer?.(ISS)?.tokenUse, null)
+  t.ok(resolveOptions({ issuer: ISS, profile: 'rfc9068', audience: API, tokenUse: undefined }), 'undefined is left out')
 })
 
 t.test('takes one issuer under issuer and several under issuers', async (t) => {
