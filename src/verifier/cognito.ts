@@ -39,6 +39,8 @@ const COGNITO_ISS = /^https:\/\/(?:issuer-)?cognito-idp\.([a-z0-9-]{1,32})\.amaz
  * A `trustIssuer` for many Cognito user pools: trusts the two issuer URLs of every pool the
  * allowlist (a list, a Set, or a function of the pool id) accepts, and nothing else. Hundreds of
  * pools need no hundreds of configured issuers, and no key set exists until a pool's token comes.
+ * A list or Set is copied when this is called; for pools added or removed while running, pass a
+ * function, which is asked for every token.
  *
  * @example
  * ```ts

@@ -4,6 +4,10 @@
  * flood of tokens naming thousands of different allowed issuers cannot grow memory without bound.
  *
  * An `iss` is looked up before any network: an untrusted one causes no fetch, configured or not.
+ * `trustIssuer` is asked again about an issuer it admitted on every lookup, and on every cache hit
+ * of a token from it, so removing an issuer (a tenant deleted) stops its tokens at once: its entry
+ * and key set are dropped, and its tokens refused as an unknown issuer's are. An answer that
+ * changed replaces the entry, and the issuer's tokens are checked again under the new one.
  */
 import { LRUCache } from 'lru-cache'
 import type { VerifierCounters } from '../diagnostics/counters.js'
@@ -11,21 +15,26 @@ import { discoveryUrls, IssuerMetadata } from './discovery.js'
 import { IssuerMismatchError, OptionError } from './errors.js'
 import { loggableIss, NearMisses } from './issuer-diagnostics.js'
 import { RemoteKeySet } from './jwks-cache.js'
-import type { ResolvedIssuer, ResolvedOptions } from './options.js'
+import type { DynamicTrust, ResolvedIssuer, ResolvedOptions, TrustAnswer } from './options.js'
 
 /** A trusted issuer and the key set its tokens verify against. */
 export interface TrustedIssuer {
   readonly issuer: ResolvedIssuer
   readonly keySet: RemoteKeySet
+  /** What `trustIssuer` answered when it admitted the issuer; `null` for a configured issuer. */
+  readonly answer: TrustAnswer | null
 }
 
 /** The configured and the dynamically trusted issuers, with their key sets. */
 export class IssuerRegistry {
   readonly #configured = new Map<string, TrustedIssuer>()
-  readonly #dynamic: LRUCache<string, TrustedIssuer> | undefined
+  readonly #trust: DynamicTrust | undefined
+  readonly #dynamic: LRUCache<string, TrustedIssuer>
   readonly #nearMisses = new NearMisses()
-  /** JWKS downloads of key sets the LRU has evicted, so that {@link fetchCount} never goes down. */
-  #evictedFetches = 0
+  /** JWKS downloads of key sets the LRU has dropped, so that {@link fetchCount} never goes down. */
+  #droppedFetches = 0
+  /** Each dropped key set's downloads when it was dropped: one brought back counts only what it adds. */
+  readonly #counted = new WeakMap<RemoteKeySet, number>()
 
   constructor (private readonly options: ResolvedOptions, private readonly counters?: VerifierCounters) {
     const keySets = new Map<string, RemoteKeySet>()
@@ -38,14 +47,13 @@ export class IssuerRegistry {
         keySet = createKeySet(issuer, options, counters)
         keySets.set(id, keySet)
       }
-      this.#configured.set(issuer.issuer, { issuer, keySet })
+      this.#configured.set(issuer.issuer, { issuer, keySet, answer: null })
     }
-    this.#dynamic = options.trustIssuer === undefined
-      ? undefined
-      : new LRUCache<string, TrustedIssuer>({
-        max: options.issuerCacheMaxEntries,
-        dispose: (entry) => { this.#evictedFetches += entry.keySet.fetchCount }
-      })
+    this.#trust = options.dynamicTrust
+    this.#dynamic = new LRUCache<string, TrustedIssuer>({
+      max: options.issuerCacheMaxEntries,
+      dispose: (entry) => { this.#dropped(entry.keySet) }
+    })
   }
 
   /** Every key set of a configured issuer, once each. */
@@ -53,17 +61,17 @@ export class IssuerRegistry {
     return [...new Set([...this.#configured.values()].map((t) => t.keySet))]
   }
 
-  /** How many JWKS downloads were started, over all issuers, evicted ones included. */
+  /** How many JWKS downloads were started, over all issuers, dropped ones included. */
   get fetchCount (): number {
-    let n = this.#evictedFetches
+    let n = this.#droppedFetches
     for (const set of this.configuredKeySets) n += set.fetchCount
-    for (const entry of this.#dynamic?.values() ?? []) n += entry.keySet.fetchCount
+    for (const entry of this.#dynamic.values()) n += entry.keySet.fetchCount - (this.#counted.get(entry.keySet) ?? 0)
     return n
   }
 
   /** How many issuers trusted at run time hold a key set now (at most `issuerCacheMaxEntries`). */
   get dynamicCount (): number {
-    return this.#dynamic?.size ?? 0
+    return this.#dynamic.size
   }
 
   /**
@@ -74,20 +82,59 @@ export class IssuerRegistry {
    */
   lookup (iss: unknown): TrustedIssuer {
     if (typeof iss !== 'string') throw new IssuerMismatchError('The token has no "iss" claim; it is required.')
-    const trusted = this.#configured.get(iss) ?? this.#dynamic?.get(iss) ?? this.#trustNow(iss)
+    const trusted = this.#configured.get(iss) ?? this.#current(iss, undefined)
     if (trusted !== undefined) return trusted
+    throw this.#untrusted(iss)
+  }
+
+  /**
+   * Whether a token verified under `held`, an issuer `trustIssuer` admitted, may still be trusted
+   * as it was verified: `trustIssuer` still gives the same answer. False when the answer changed,
+   * so the token must be verified again under the new one.
+   *
+   * @throws {IssuerMismatchError} when `trustIssuer` no longer trusts the issuer, or now answers
+   * with a configuration that cannot be used.
+   */
+  stillTrusts (held: TrustedIssuer): boolean {
+    const iss = held.issuer.issuer
+    const current = this.#current(iss, held)
+    if (current === undefined) throw this.#untrusted(iss)
+    return current === held
+  }
+
+  #untrusted (iss: string): IssuerMismatchError {
     const miss = this.#nearMisses.of(iss)
-    throw new IssuerMismatchError(miss === undefined
+    return new IssuerMismatchError(miss === undefined
       ? 'The token was issued by an issuer this resource does not trust.'
       : `The token was issued by an issuer this resource does not trust; it differs from a trusted issuer by ${miss} only, and issuers must match exactly.`, loggableIss(iss))
   }
 
-  #trustNow (iss: string): TrustedIssuer | undefined {
-    if (this.#dynamic === undefined) return undefined
-    let issuer: ResolvedIssuer | undefined
+  /**
+   * The entry for `iss` as `trustIssuer` answers now: the one in hand while the answer is the
+   * same, or `held` (a cached token's, which the LRU dropped) brought back with its keys; a new
+   * one when the answer changed; none when `iss` is not trusted, and then the entry in hand, if
+   * any, is dropped with its key set.
+   */
+  #current (iss: string, held: TrustedIssuer | undefined): TrustedIssuer | undefined {
+    const trust = this.#trust
+    if (trust === undefined) return undefined
+    const dynamic = this.#dynamic
+    const answer = trust.ask(iss)
+    if (answer === undefined || answer === null) {
+      dynamic.delete(iss)
+      return undefined
+    }
+    const inHand = dynamic.get(iss)
+    if (inHand !== undefined && sameAnswer(inHand.answer, answer)) return inHand
+    if (held !== undefined && sameAnswer(held.answer, answer)) {
+      dynamic.set(iss, held)
+      return held
+    }
+    let issuer: ResolvedIssuer
     try {
-      issuer = (this.options.trustIssuer as (iss: string) => ResolvedIssuer | undefined)(iss)
+      issuer = trust.resolve(iss, answer)
     } catch (err) {
+      dynamic.delete(iss)
       // A configuration trustIssuer returned that cannot be used: the token cannot be checked,
       // so it is refused (never a 500); the option error says why, for the application's logs.
       if (!(err instanceof OptionError)) throw err
@@ -95,11 +142,34 @@ export class IssuerRegistry {
       refusal.cause = err
       throw refusal
     }
-    if (issuer === undefined) return undefined
-    const trusted = { issuer, keySet: createKeySet(issuer, this.options, this.counters) }
-    this.#dynamic.set(iss, trusted)
+    const trusted = { issuer, keySet: createKeySet(issuer, this.options, this.counters), answer }
+    dynamic.set(iss, trusted)
     return trusted
   }
+
+  /** Counts the downloads of a key set the LRU dropped (evicted, replaced or no longer trusted). */
+  #dropped (keySet: RemoteKeySet): void {
+    this.#droppedFetches += keySet.fetchCount - (this.#counted.get(keySet) ?? 0)
+    this.#counted.set(keySet, keySet.fetchCount)
+  }
+}
+
+/**
+ * Whether two `trustIssuer` answers say the same: the same string, or objects with the same
+ * members (one left `undefined` counting as left out), arrays and nested profiles compared the
+ * same way. An application that builds a fresh object on each call keeps its issuer's entry.
+ */
+function sameAnswer (a: unknown, b: unknown, depth = 0): boolean {
+  if (a === b) return true
+  // Configurations are shallow; the bound keeps a cyclic answer from recursing without end.
+  if (typeof a !== 'object' || typeof b !== 'object' || a === null || b === null || depth > 4 || Array.isArray(a) !== Array.isArray(b)) return false
+  const left = definedKeys(a)
+  const right = definedKeys(b)
+  return left.length === right.length && left.every((key) => sameAnswer((a as Record<string, unknown>)[key], (b as Record<string, unknown>)[key], depth + 1))
+}
+
+function definedKeys (value: object): string[] {
+  return Object.keys(value).filter((key) => (value as Record<string, unknown>)[key] !== undefined)
 }
 
 function createKeySet (issuer: ResolvedIssuer, o: ResolvedOptions, counters: VerifierCounters | undefined): RemoteKeySet {

@@ -132,16 +132,18 @@ export interface VerifierOptions {
    * Trust decided at run time: called with the `iss` of a token no configured issuer matches, it
    * returns that issuer's configuration (a URL string or an {@link IssuerOptions} whose `issuer`
    * is `iss` exactly), or `undefined` to refuse it. Members left out take the top-level values.
-   * Synchronous, and called before any network: an untrusted `iss` causes no fetch. The key sets
-   * of issuers trusted this way live in an LRU of `issuerCacheMaxEntries`. For Cognito pools,
-   * see {@link cognitoUserPools}.
+   * Synchronous, and called before any network: an untrusted `iss` causes no fetch. It is asked
+   * again for every token of an issuer it admitted, cached tokens included, so keep it cheap (a
+   * Set or Map lookup): once it stops answering, or answers with another configuration, that
+   * takes effect with the next token. The key sets of issuers trusted this way live in an LRU
+   * of `issuerCacheMaxEntries`. For Cognito pools, see {@link cognitoUserPools}.
    *
    * @example
    * ```ts
    * trustIssuer: (iss) => tenants.has(iss) ? { issuer: iss, profile: 'rfc9068' } : undefined
    * ```
    */
-  trustIssuer?: (iss: string) => string | IssuerOptions | undefined | null
+  trustIssuer?: (iss: string) => TrustAnswer | undefined | null
   /** How many issuers trusted by `trustIssuer` keep their keys cached (LRU). Default 1000; at least 1. */
   issuerCacheMaxEntries?: number
   /**
@@ -157,6 +159,24 @@ export interface VerifierOptions {
   allowInsecureHttpHosts?: readonly string[]
   /** The current time in milliseconds since the epoch. Default `Date.now`. For tests. */
   clock?: () => number
+}
+
+/** What `trustIssuer` answers for an issuer it trusts: its URL, or an {@link IssuerOptions}. */
+export type TrustAnswer = string | IssuerOptions
+
+/**
+ * `trustIssuer` in its two steps, so that an answer can be compared with the last one before it
+ * is checked and resolved again.
+ */
+export interface DynamicTrust {
+  /** The application's own answer for `iss`, as it gave it; `undefined` or `null` when not trusted. */
+  readonly ask: (iss: string) => TrustAnswer | undefined | null
+  /**
+   * Checks an answer for `iss` and fills in the top-level defaults.
+   *
+   * @throws {OptionError} when the answer is not a valid configuration for exactly that `iss`.
+   */
+  readonly resolve: (iss: string, answer: TrustAnswer) => ResolvedIssuer
 }
 
 /** An issuer after defaults are applied. */
@@ -194,6 +214,8 @@ export interface ResolvedOptions {
    * configuration for exactly that `iss`.
    */
   readonly trustIssuer: ((iss: string) => ResolvedIssuer | undefined) | undefined
+  /** `trustIssuer` in its two steps: asking, then checking the answer (see {@link DynamicTrust}). */
+  readonly dynamicTrust: DynamicTrust | undefined
   readonly issuerCacheMaxEntries: number
   /** What the options allow that weakens verification, one sentence each, for the start-up log. */
   readonly warnings: readonly string[]
@@ -414,7 +436,7 @@ function resolveIssuer (name: string, entry: string | IssuerOptions, defaults: I
  * defaults must already make a complete issuer, so that a bare URL answer works: checked now,
  * at construction, rather than on the first token.
  */
-function dynamicTrust (trust: (iss: string) => string | IssuerOptions | undefined | null, defaults: IssuerDefaults): (iss: string) => ResolvedIssuer | undefined {
+function dynamicTrust (trust: (iss: string) => TrustAnswer | undefined | null, defaults: IssuerDefaults): DynamicTrust {
   const profile = defaults.profile === undefined ? COGNITO_PROFILE : resolveProfile('profile', defaults.profile)
   if (profile === COGNITO_PROFILE && defaults.clientId === undefined) {
     throw new OptionError('clientId', 'is required with trustIssuer under the cognito profile, for the issuers it trusts: list the app client ids, or pass null')
@@ -422,14 +444,23 @@ function dynamicTrust (trust: (iss: string) => string | IssuerOptions | undefine
   if (profile !== COGNITO_PROFILE && defaults.audience === undefined) {
     throw new OptionError('audience', `is required with trustIssuer under the ${profile.name} profile, for the issuers it trusts`)
   }
-  return (iss) => {
-    const entry = trust(iss)
-    if (entry === undefined || entry === null) return undefined
-    const resolved = resolveIssuer('trustIssuer()', entry, defaults, undefined)
-    if (resolved.issuer !== iss) {
-      throw new OptionError('trustIssuer()', `returned the issuer ${quote(resolved.issuer)} for a token whose iss is ${quote(iss)}; it must return that iss exactly`)
+  return {
+    ask: (iss) => trust(iss),
+    resolve: (iss, answer) => {
+      const resolved = resolveIssuer('trustIssuer()', answer, defaults, undefined)
+      if (resolved.issuer !== iss) {
+        throw new OptionError('trustIssuer()', `returned the issuer ${quote(resolved.issuer)} for a token whose iss is ${quote(iss)}; it must return that iss exactly`)
+      }
+      return resolved
     }
-    return resolved
+  }
+}
+
+/** A {@link DynamicTrust} as one function: the resolved issuer, or `undefined` when not trusted. */
+function askAndResolve (trust: DynamicTrust): (iss: string) => ResolvedIssuer | undefined {
+  return (iss) => {
+    const answer = trust.ask(iss)
+    return answer === undefined || answer === null ? undefined : trust.resolve(iss, answer)
   }
 }
 
@@ -499,14 +530,14 @@ export function resolveOptions (options: VerifierOptions): ResolvedOptions {
   tokenUse('tokenUse', defaults.tokenUse)
   if (options.audience !== undefined) stringSet('audience', options.audience, 'around')
 
-  const trustIssuer = options.trustIssuer === undefined ? undefined : dynamicTrust(options.trustIssuer, defaults)
+  const trust = options.trustIssuer === undefined ? undefined : dynamicTrust(options.trustIssuer, defaults)
   const issuers = new Map<string, ResolvedIssuer>()
   for (const { name, entry } of entries) {
     const resolved = resolveIssuer(name, entry, defaults, options.jwksUri)
     if (issuers.has(resolved.issuer)) throw new OptionError(name, `names issuer ${resolved.issuer} twice`)
     issuers.set(resolved.issuer, resolved)
   }
-  if (options.tokenUse !== undefined && !takesTokenUse(issuers, trustIssuer !== undefined, defaults.profile)) {
+  if (options.tokenUse !== undefined && !takesTokenUse(issuers, trust !== undefined, defaults.profile)) {
     throw new OptionError('tokenUse', `applies to the cognito profile only, and no issuer here has it: the other profiles accept access tokens only (got ${describe(options.tokenUse)})`)
   }
 
@@ -535,7 +566,8 @@ export function resolveOptions (options: VerifierOptions): ResolvedOptions {
     tokenCacheAdmission: admission(options.tokenCacheAdmission),
     verifyOnThreadpool: flag('verifyOnThreadpool', options.verifyOnThreadpool, DEFAULTS.verifyOnThreadpool),
     insecureHttpHosts,
-    trustIssuer,
+    trustIssuer: trust === undefined ? undefined : askAndResolve(trust),
+    dynamicTrust: trust,
     issuerCacheMaxEntries: integer('issuerCacheMaxEntries', options.issuerCacheMaxEntries, DEFAULTS.issuerCacheMaxEntries, 1, 1_000_000),
     warnings: insecureHttpHosts.size === 0
       ? []

@@ -7,14 +7,13 @@
 import { checkTimeWindow } from './claims.js'
 import { TokenMalformedError } from './errors.js'
 import { VerifierCounters } from '../diagnostics/counters.js'
-import { IssuerRegistry } from './issuer-registry.js'
-import type { RemoteKeySet } from './jwks-cache.js'
+import { IssuerRegistry, type TrustedIssuer } from './issuer-registry.js'
 import { resolveOptions, type ResolvedOptions, type VerifierOptions } from './options.js'
 import { TokenCache } from './token-cache.js'
 import type { VerifiedToken } from './verified-token.js'
 import { runChecks, type CheckedToken } from './verify-steps.js'
 
-type CachedToken = CheckedToken<RemoteKeySet>
+type CachedToken = CheckedToken<TrustedIssuer>
 
 function requireToken (token: unknown): void {
   if (typeof token !== 'string' || token.length === 0) throw new TokenMalformedError('The token must be a non-empty string.')
@@ -78,17 +77,20 @@ export class TokenVerifier {
   /**
    * The synchronous half of {@link verify}: the verified token when `token` is in the cache and
    * may still be trusted, `undefined` when it must be verified in full. Lets a caller answer a
-   * repeated token without a promise.
+   * repeated token without a promise. A token from an issuer `trustIssuer` admitted is trusted
+   * only while `trustIssuer` still answers for it as it did.
    *
-   * @throws {ResourceServerError} when the cached token has expired, or `token` is empty.
+   * @throws {ResourceServerError} when the cached token has expired, its issuer is no longer
+   * trusted, or `token` is empty.
    */
   verifyCached (token: string): VerifiedToken | undefined {
     requireToken(token)
     const cached = this.#cache.get(token)
     if (cached === undefined) return undefined
+    if (cached.trusted.answer !== null && !this.#issuerStillTrusted(token, cached.trusted)) return undefined
     const o = this.options
     const now = o.clock()
-    if (cached.keySet.isTrusted(cached.key, now)) {
+    if (cached.trusted.keySet.isTrusted(cached.key, now)) {
       try {
         checkTimeWindow(cached.times, now / 1000, o.clockToleranceSeconds)
         this.counters.tokenCache(true)
@@ -100,6 +102,19 @@ export class TokenVerifier {
     }
     this.#cache.delete(token)
     return undefined
+  }
+
+  /** Asks `trustIssuer` again about a cached token's issuer; forgets the token unless it answers as before. */
+  #issuerStillTrusted (token: string, trusted: TrustedIssuer): boolean {
+    let same: boolean
+    try {
+      same = this.#issuers.stillTrusts(trusted)
+    } catch (err) {
+      this.#cache.delete(token)
+      throw err
+    }
+    if (!same) this.#cache.delete(token)
+    return same
   }
 
   /**

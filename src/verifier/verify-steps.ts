@@ -47,16 +47,23 @@ export interface KeySource {
   getKeys: (kid: string) => Promise<readonly KeyEntry[]>
 }
 
+/** A trusted issuer and where its keys come from. */
+export interface IssuerKeys<K extends KeySource = KeySource> {
+  readonly issuer: ResolvedIssuer
+  readonly keySet: K
+}
+
 /** Finds the trusted issuer named by `iss`, or throws `IssuerMismatchError`. */
 export interface IssuerLookup<K extends KeySource> {
-  lookup: (iss: unknown) => { readonly issuer: ResolvedIssuer, readonly keySet: K }
+  lookup: (iss: unknown) => IssuerKeys<K>
 }
 
 /** A token that passed every check, with what the verified-token cache keeps about it. */
-export interface CheckedToken<K extends KeySource> {
+export interface CheckedToken<T extends IssuerKeys> {
   readonly token: VerifiedToken
   readonly times: TokenTimes
-  readonly keySet: K
+  /** The issuer as the lookup found it, with its key set: a cache hit asks about both again. */
+  readonly trusted: T
   readonly key: KeyEntry
   /** When the time claims were checked, in milliseconds since the epoch. */
   readonly checkedAt: number
@@ -71,7 +78,7 @@ export interface CheckedToken<K extends KeySource> {
  * const checked = await runChecks(token, options, new IssuerRegistry(options), { passed: (step) => console.log(step) })
  * ```
  */
-export async function runChecks<K extends KeySource> (token: string, o: ResolvedOptions, issuers: IssuerLookup<K>, observer?: VerifyObserver): Promise<CheckedToken<K>> {
+export async function runChecks<T extends IssuerKeys> (token: string, o: ResolvedOptions, issuers: { lookup: (iss: unknown) => T }, observer?: VerifyObserver): Promise<CheckedToken<T>> {
   // Decoded once: the signature check below reads these parts, nothing parses the token again.
   const jws = decodeCompactJws(token, o.maxTokenBytes)
   observer?.passed('decode', jws)
@@ -79,7 +86,8 @@ export async function runChecks<K extends KeySource> (token: string, o: Resolved
   const checkedHeader = checkHeader(header, o.algorithms)
   observer?.passed('header', checkedHeader)
   const { alg, kid } = checkedHeader
-  const { issuer, keySet } = issuers.lookup(payload.iss)
+  const trusted = issuers.lookup(payload.iss)
+  const { issuer, keySet } = trusted
   observer?.passed('issuer', issuer)
   checkProfileTyp(header, issuer.profile)
   observer?.passed('typ', undefined)
@@ -96,7 +104,7 @@ export async function runChecks<K extends KeySource> (token: string, o: Resolved
   observer?.passed('time', times)
   const identity = checkIdentityClaims(payload, issuer)
   observer?.passed('claims', identity)
-  return { token: createVerifiedToken(identity, checkedHeader, issuer.issuer, payload), times, keySet, key, checkedAt: now }
+  return { token: createVerifiedToken(identity, checkedHeader, issuer.issuer, payload), times, trusted, key, checkedAt: now }
 }
 
 async function verifySignature (alg: VerifiedToken['alg'], signingInput: string, signature: Uint8Array, candidates: readonly KeyEntry[], onThreadpool: boolean): Promise<KeyEntry> {

@@ -308,3 +308,22 @@ t.test('refusals can be logged at another level, or not at all', async (t) => {
   await h.app.inject('/transactions')
   t.equal(h.logs.filter((l) => l.msg === 'bearer token refused').length, 0)
 })
+
+t.test('a tenant removed from trustIssuer gets 401 at its next request, its token cached or not', async (t) => {
+  const key = await makeKey()
+  const { startJwksServer } = await import('../helpers/jwks-server.js')
+  const jwks = await startJwksServer([key.jwk])
+  const tenant = `${jwks.origin}/tenant-a`
+  const tenantRealms = new Set([tenant])
+  const app = Fastify()
+  t.teardown(async () => { await app.close(); await jwks.close() })
+  await app.register(fastifyResourceServer, { trustIssuer: (iss) => tenantRealms.has(iss) ? iss : undefined, clientId: null, clock: () => 1_800_000_001_000, tokenCacheAdmission: 'first-use' })
+  app.get('/x', async (request) => request.auth?.issuer)
+  const token = await sign(key, accessClaims(tenant))
+  for (let i = 0; i < 2; i++) t.equal((await app.inject({ url: '/x', headers: bearer(token) })).body, tenant, `request ${i}`)
+  t.equal(app.tokenVerifier.cachedTokenCount, 1)
+  tenantRealms.delete(tenant)
+  const res = await app.inject({ url: '/x', headers: bearer(token) })
+  t.equal(res.statusCode, 401)
+  t.equal(res.json().code, 'ERR_ISSUER_MISMATCH')
+})

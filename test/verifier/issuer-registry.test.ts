@@ -88,7 +88,96 @@ t.test('many pools: a flood of allowed and unallowed issuers stays within the LR
   const hot = await Promise.all(Array.from({ length: 50 }, async (_, i) => await tokenFor(pool(POOLS - 1 - i))))
   for (let round = 0; round < 5; round++) for (const token of hot) await verifier.verify(token)
   t.equal(verifier.jwksFetchCount, POOLS, 'no fetch for steady traffic')
-  t.equal(asked, POOLS * 2, 'trustIssuer is asked only for issuers not in hand')
+  t.equal(asked, POOLS * 2 + 5 * 50, 'trustIssuer is asked for every token, so a change to it applies to the next one')
+})
+
+t.test('removing an issuer from trustIssuer stops its tokens at once, cached ones too', async (t) => {
+  const s = await startJwksServer([key.jwk])
+  t.teardown(s.close)
+  const tenantA = `${s.origin}/tenant-a`
+  const allowed = new Set([tenantA, `${s.origin}/tenant-b`])
+  const verifier = new TokenVerifier({ trustIssuer: (iss) => allowed.has(iss) ? iss : undefined, clientId: 'client-abc', clock, tokenCacheAdmission: 'first-use' })
+  const token = await sign(key, accessClaims(tenantA))
+  await verifier.verify(token)
+  t.ok(verifier.verifyCached(token), 'the token is cached')
+  allowed.delete(tenantA)
+  const unknown = await rejectsWith(t, async () => verifier.verifyCached(token), IssuerMismatchError, 'ERR_ISSUER_MISMATCH', 'the cached token')
+  const never = await rejectsWith(t, verifier.verify(await sign(key, accessClaims(`${s.origin}/tenant-c`))), IssuerMismatchError, 'ERR_ISSUER_MISMATCH', 'an issuer never trusted')
+  t.equal(unknown.message, never.message, 'refused as an issuer never trusted is')
+  t.equal(unknown.iss, tenantA, 'naming the iss for the log')
+  t.equal(verifier.cachedTokenCount, 0, 'the cached token is forgotten')
+  t.equal(verifier.trustedIssuerCount, 0, 'the issuer is dropped with its key set')
+  await rejectsWith(t, verifier.verify(await sign(key, accessClaims(tenantA, { jti: 'fresh' }))), IssuerMismatchError, 'ERR_ISSUER_MISMATCH', 'a new token of it')
+  t.equal(s.requests.length, 1, 'no fetch for a removed issuer')
+  allowed.add(tenantA)
+  t.ok(await verifier.verify(token), 'trusted again once trustIssuer answers again')
+  t.equal(verifier.jwksFetchCount, 2, 'with a fresh key set')
+})
+
+t.test('a changed answer applies to the next token: cached tokens are checked again under it', async (t) => {
+  const s = await startJwksServer([key.jwk])
+  t.teardown(s.close)
+  const tenant = `${s.origin}/tenant-a`
+  let clientId = 'client-abc'
+  let answers = 0
+  // A fresh object on every call, as a lookup in a database would build one.
+  const verifier = new TokenVerifier({ trustIssuer: (iss) => { answers++; return { issuer: iss, clientId: [clientId], tokenUse: undefined } }, clientId: null, clock, tokenCacheAdmission: 'first-use' })
+  const token = await sign(key, accessClaims(tenant))
+  for (let i = 0; i < 3; i++) await verifier.verify(token)
+  t.equal(answers, 3, 'asked once per token, cache hits included')
+  t.equal(verifier.jwksFetchCount, 1, 'an equal answer keeps the issuer and its keys')
+  clientId = 'another-client'
+  t.equal(verifier.verifyCached(token), undefined, 'the cached token must be verified again')
+  await rejectsWith(t, verifier.verify(token), Error, 'ERR_CLIENT_ID_MISMATCH', 'under the new configuration')
+  clientId = 'client-abc'
+  t.ok(await verifier.verify(token), 'and back')
+  t.equal(verifier.trustedIssuerCount, 1)
+  t.equal(verifier.jwksFetchCount, 3, 'each configuration with its own key set')
+})
+
+t.test('an issuer whose answer turns invalid is dropped and its tokens refused', async (t) => {
+  const s = await startJwksServer([key.jwk])
+  t.teardown(s.close)
+  const tenant = `${s.origin}/tenant-a`
+  let answer: unknown = tenant
+  const verifier = new TokenVerifier({ trustIssuer: () => answer as never, clientId: null, clock, tokenCacheAdmission: 'first-use' })
+  const token = await sign(key, accessClaims(tenant))
+  await verifier.verify(token)
+  answer = { issuer: tenant, profile: 'nope' }
+  const err = await rejectsWith(t, async () => verifier.verifyCached(token), IssuerMismatchError, 'ERR_ISSUER_MISMATCH')
+  t.ok(err.cause instanceof OptionError, 'the option error is the cause')
+  t.equal(verifier.trustedIssuerCount, 0)
+  answer = { get issuer (): string { throw new RangeError('database down') } }
+  await t.rejects(verifier.verify(token), RangeError, 'an error of the application\'s own is not hidden')
+})
+
+t.test('configured issuers are never put to trustIssuer, nor is a token without iss', async (t) => {
+  const s = await startJwksServer([key.jwk])
+  t.teardown(s.close)
+  let asked = 0
+  const verifier = new TokenVerifier({ issuer: `${s.origin}/configured`, trustIssuer: () => { asked++; return undefined }, clientId: null, clock, tokenCacheAdmission: 'first-use' })
+  const token = await sign(key, accessClaims(`${s.origin}/configured`))
+  for (let i = 0; i < 3; i++) await verifier.verify(token)
+  await t.rejects(verifier.verify(await sign(key, accessClaims(undefined as never))), { code: 'ERR_ISSUER_MISMATCH' })
+  t.equal(asked, 0)
+})
+
+t.test('a cached token brings back its issuer when the LRU has dropped it, keys and all', async (t) => {
+  const s = await startJwksServer([key.jwk])
+  t.teardown(s.close)
+  const verifier = new TokenVerifier({ trustIssuer: (iss) => iss, clientId: null, clock, issuerCacheMaxEntries: 1, tokenCacheAdmission: 'first-use' })
+  const a = await sign(key, accessClaims(`${s.origin}/tenant-a`))
+  const b = await sign(key, accessClaims(`${s.origin}/tenant-b`))
+  await verifier.verify(a)
+  await verifier.verify(b)
+  t.equal(verifier.trustedIssuerCount, 1, 'tenant-b evicted tenant-a')
+  for (let i = 0; i < 3; i++) {
+    t.ok(verifier.verifyCached(a), `tenant-a, round ${i}`)
+    t.ok(verifier.verifyCached(b), `tenant-b, round ${i}`)
+  }
+  t.equal(s.requests.length, 2, 'no fetch: each came back with its keys')
+  t.equal(verifier.jwksFetchCount, 2, 'and each download is counted once')
+  t.equal(verifier.trustedIssuerCount, 1)
 })
 
 t.test('the README\'s trustIssuer for one Keycloak realm per tenant works as pasted', async (t) => {

@@ -195,6 +195,15 @@ t.test('refuses a top-level jwksUri beside trustIssuer alone, which has no issue
   t.equal(o.trustIssuer?.('https://other.example.com/pool')?.jwksUri, 'https://other.example.com/pool/.well-known/jwks.json', 'and never a trusted issuer\'s')
 })
 
+t.test('gives trustIssuer resolved, and in its two steps: the application\'s answer, then its check', async (t) => {
+  const o = resolveOptions({ trustIssuer: (iss) => iss.endsWith('/a') ? iss : null, clientId: null })
+  t.equal(o.trustIssuer?.('https://x.example.com/b'), undefined, 'null is not trusted')
+  t.equal(o.trustIssuer?.('https://x.example.com/a')?.jwksUri, 'https://x.example.com/a/.well-known/jwks.json')
+  t.equal(o.dynamicTrust?.ask('https://x.example.com/b'), null, 'the answer as given')
+  t.equal(o.dynamicTrust?.resolve('https://x.example.com/a', 'https://x.example.com/a').issuer, 'https://x.example.com/a')
+  t.equal(resolveOptions(base).dynamicTrust, undefined)
+})
+
 t.test('derives the JWKS URI from the issuer, without doubling a trailing slash', async (t) => {
   const o = resolveOptions({ issuer: 'https://auth.example.com/', clientId: 'c' })
   t.same([...o.issuers.values()].map((i) => [i.issuer, i.jwksUri]), [['https://auth.example.com/', 'https://auth.example.com/.well-known/jwks.json']])
