@@ -14,7 +14,7 @@ import type { VerifierCounters } from '../diagnostics/counters.js'
 import { discoveryUrls, IssuerMetadata } from './discovery.js'
 import { IssuerMismatchError, OptionError } from './errors.js'
 import { loggableIss, NearMisses } from './issuer-diagnostics.js'
-import { RemoteKeySet } from './jwks-cache.js'
+import { RemoteKeySet, type KeySetBackoff } from './jwks-cache.js'
 import type { DynamicTrust, ResolvedIssuer, ResolvedOptions, TrustAnswer } from './options.js'
 
 /** A trusted issuer and the key set its tokens verify against. */
@@ -35,13 +35,19 @@ export class IssuerRegistry {
   #droppedFetches = 0
   /** Each dropped key set's downloads when it was dropped: one brought back counts only what it adds. */
   readonly #counted = new WeakMap<RemoteKeySet, number>()
+  /**
+   * The failure back-off of dropped key sets, by JWKS URI, so that the next set of that URI goes
+   * on with it: an LRU that issuers cycle through cannot turn a failing or throttling JWKS
+   * endpoint's back-off into a download per request. Bounded like the issuers.
+   */
+  readonly #backoffs: LRUCache<string, KeySetBackoff>
 
   constructor (private readonly options: ResolvedOptions, private readonly counters?: VerifierCounters) {
     const keySets = new Map<string, RemoteKeySet>()
     for (const issuer of options.issuers.values()) {
       this.#nearMisses.add(issuer.issuer)
       // Issuers sharing a JWKS URI share its cache; an issuer found by discovery has its own.
-      const id = issuer.jwksUri ?? `discovery ${issuer.issuer}`
+      const id = keySetId(issuer)
       let keySet = keySets.get(id)
       if (keySet === undefined) {
         keySet = createKeySet(issuer, options, counters)
@@ -52,8 +58,9 @@ export class IssuerRegistry {
     this.#trust = options.dynamicTrust
     this.#dynamic = new LRUCache<string, TrustedIssuer>({
       max: options.issuerCacheMaxEntries,
-      dispose: (entry) => { this.#dropped(entry.keySet) }
+      dispose: (entry) => { this.#dropped(entry) }
     })
+    this.#backoffs = new LRUCache<string, KeySetBackoff>({ max: options.issuerCacheMaxEntries })
   }
 
   /** Every key set of a configured issuer, once each. */
@@ -130,11 +137,12 @@ export class IssuerRegistry {
       dynamic.set(iss, held)
       return held
     }
+    // A new issuer, or a changed answer: the entry in hand, if any, goes first (its back-off kept).
+    dynamic.delete(iss)
     let issuer: ResolvedIssuer
     try {
       issuer = trust.resolve(iss, answer)
     } catch (err) {
-      dynamic.delete(iss)
       // A configuration trustIssuer returned that cannot be used: the token cannot be checked,
       // so it is refused (never a 500); the option error says why, for the application's logs.
       if (!(err instanceof OptionError)) throw err
@@ -142,15 +150,24 @@ export class IssuerRegistry {
       refusal.cause = err
       throw refusal
     }
-    const trusted = { issuer, keySet: createKeySet(issuer, this.options, this.counters), answer }
+    const id = keySetId(issuer)
+    const backoff = this.#backoffs.get(id)
+    this.#backoffs.delete(id)
+    const trusted = { issuer, keySet: createKeySet(issuer, this.options, this.counters, backoff), answer }
     dynamic.set(iss, trusted)
     return trusted
   }
 
-  /** Counts the downloads of a key set the LRU dropped (evicted, replaced or no longer trusted). */
-  #dropped (keySet: RemoteKeySet): void {
+  /**
+   * An entry the LRU dropped (evicted, replaced or no longer trusted): counts its key set's
+   * downloads, and keeps its failure back-off for the next key set of that URI.
+   */
+  #dropped ({ issuer, keySet }: TrustedIssuer): void {
     this.#droppedFetches += keySet.fetchCount - (this.#counted.get(keySet) ?? 0)
     this.#counted.set(keySet, keySet.fetchCount)
+    const backoff = keySet.backoff
+    if (backoff === undefined) this.#backoffs.delete(keySetId(issuer))
+    else this.#backoffs.set(keySetId(issuer), backoff)
   }
 }
 
@@ -172,7 +189,12 @@ function definedKeys (value: object): string[] {
   return Object.keys(value).filter((key) => (value as Record<string, unknown>)[key] !== undefined)
 }
 
-function createKeySet (issuer: ResolvedIssuer, o: ResolvedOptions, counters: VerifierCounters | undefined): RemoteKeySet {
+/** What a key set is the cache of: its JWKS URI, or the issuer whose metadata names it. */
+function keySetId (issuer: ResolvedIssuer): string {
+  return issuer.jwksUri ?? `discovery ${issuer.issuer}`
+}
+
+function createKeySet (issuer: ResolvedIssuer, o: ResolvedOptions, counters: VerifierCounters | undefined, backoff?: KeySetBackoff): RemoteKeySet {
   const metadata = issuer.jwksUri === null
     ? new IssuerMetadata(issuer.issuer, { timeoutMs: o.jwksTimeoutMs, maxBytes: o.jwksMaxBytes, maxAgeMs: o.jwksMaxAgeMs, insecureHttpHosts: o.insecureHttpHosts, clock: o.clock })
     : undefined
@@ -185,6 +207,7 @@ function createKeySet (issuer: ResolvedIssuer, o: ResolvedOptions, counters: Ver
     staleIfErrorMs: o.jwksStaleIfErrorMs,
     clock: o.clock,
     counters,
+    backoff,
     ...(metadata === undefined ? {} : { resolveUri: async () => await metadata.jwksUri() })
   })
 }

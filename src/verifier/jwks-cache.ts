@@ -52,6 +52,15 @@ export interface RemoteKeySetOptions {
   readonly resolveUri?: () => Promise<string>
   /** Where each download's outcome and duration is counted (and published). Default: published only. */
   readonly counters?: VerifierCounters
+  /** A failure back-off to go on with, from a set of the same URI that was dropped. Default: none. */
+  readonly backoff?: KeySetBackoff
+}
+
+/** A failure back-off in progress: failures in a row, when the next download may start, and why the last failed. */
+export interface KeySetBackoff {
+  readonly failures: number
+  readonly nextAttemptAt: number
+  readonly lastError: string
 }
 
 const FIRST_BACKOFF_MS = 1000
@@ -78,6 +87,16 @@ export class RemoteKeySet {
   constructor (readonly uri: string, private readonly options: RemoteKeySetOptions) {
     this.#refreshAge = options.maxAgeMs - (options.refreshAheadMs ?? Math.floor(options.maxAgeMs * REFRESH_AHEAD_FRACTION))
     this.#usableAge = options.maxAgeMs + options.staleIfErrorMs
+    if (options.backoff !== undefined) {
+      this.#failures = options.backoff.failures
+      this.#nextAttemptAt = options.backoff.nextAttemptAt
+      this.#lastError = options.backoff.lastError
+    }
+  }
+
+  /** The failure back-off in progress, while downloads fail; for a later set of the same URI to go on with. */
+  get backoff (): KeySetBackoff | undefined {
+    return this.#failures === 0 ? undefined : { failures: this.#failures, nextAttemptAt: this.#nextAttemptAt, lastError: this.#lastError }
   }
 
   /**

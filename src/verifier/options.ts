@@ -144,7 +144,12 @@ export interface VerifierOptions {
    * ```
    */
   trustIssuer?: (iss: string) => TrustAnswer | undefined | null
-  /** How many issuers trusted by `trustIssuer` keep their keys cached (LRU). Default 1000; at least 1. */
+  /**
+   * How many issuers trusted by `trustIssuer` keep their keys cached (LRU). Default 1000; at least
+   * 1. Set it above every issuer `trustIssuer` can admit (two per pool with `cognitoUserPools`):
+   * an issuer enters when a token names it, before any signature check, so above that bound
+   * forged tokens naming allowed issuers in turn evict genuine ones and cost a download each.
+   */
   issuerCacheMaxEntries?: number
   /**
    * Host names (no scheme, no port) whose issuer, JWKS and discovery URLs may use plain http,

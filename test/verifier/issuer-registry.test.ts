@@ -1,9 +1,9 @@
 import t from 'tap'
 import { cognitoUserPools } from '../../src/verifier/cognito.js'
-import { IssuerMismatchError, OptionError } from '../../src/verifier/errors.js'
+import { IssuerMismatchError, JwksUnavailableError, OptionError } from '../../src/verifier/errors.js'
 import { TokenVerifier } from '../../src/verifier/verifier.js'
 import { rejectsWith } from '../helpers/assert.js'
-import { startJwksServer } from '../helpers/jwks-server.js'
+import { manualClock, startJwksServer } from '../helpers/jwks-server.js'
 import { accessClaims, makeKey, NOW_S, sign } from '../helpers/keys.js'
 
 const key = await makeKey('RS256', 'k1')
@@ -197,4 +197,39 @@ t.test('the README\'s trustIssuer for one Keycloak realm per tenant works as pas
   const now = Math.floor(Date.now() / 1000)
   const token = await sign(key, { iss: realm, aud: 'transactions-api', sub: 'u', typ: 'Bearer', azp: 'web', iat: now, exp: now + 600 }, { typ: 'JWT' })
   t.equal((await verifier.verify(token)).clientId, 'web')
+})
+
+t.test('a failing JWKS keeps its back-off when its issuer is evicted, so cycling issuers cannot make it a download per request', async (t) => {
+  const s = await startJwksServer([key.jwk])
+  t.teardown(s.close)
+  let down = true
+  s.handler = (req, res) => {
+    res.setHeader('content-type', 'application/json')
+    if (down && req.url?.startsWith('/tenant-a/') === true) res.statusCode = 503
+    res.end(JSON.stringify({ keys: [key.jwk] }))
+  }
+  const now = manualClock(NOW_S * 1000)
+  const verifier = new TokenVerifier({ trustIssuer: (iss) => iss, clientId: null, clock: now.now, issuerCacheMaxEntries: 1, tokenCacheMaxEntries: 0 })
+  const a = await sign(key, accessClaims(`${s.origin}/tenant-a`))
+  const b = await sign(key, accessClaims(`${s.origin}/tenant-b`))
+  const fetchesOfA = (): number => s.requests.filter((r) => r.url?.startsWith('/tenant-a/') === true).length
+  await rejectsWith(t, verifier.verify(a), JwksUnavailableError, 'ERR_JWKS_UNAVAILABLE', 'the first failure')
+  for (let i = 0; i < 5; i++) {
+    await verifier.verify(b)
+    const err = await rejectsWith(t, verifier.verify(a), JwksUnavailableError, 'ERR_JWKS_UNAVAILABLE', `tenant-a after an eviction, round ${i}`)
+    t.equal(err.retryAfterMs, 1000, `round ${i}: the back-off goes on`)
+  }
+  t.equal(fetchesOfA(), 1, 'no download during the back-off, evictions or not')
+  now.advance(1000)
+  await verifier.verify(b)
+  t.equal((await rejectsWith(t, verifier.verify(a), JwksUnavailableError)).retryAfterMs, 2000, 'and it doubles as if the key set had never been dropped')
+  t.equal(fetchesOfA(), 2)
+  down = false
+  now.advance(2000)
+  await verifier.verify(b)
+  t.ok(await verifier.verify(a), 'the endpoint is back')
+  await verifier.verify(b)
+  now.advance(600_000)
+  down = true
+  t.equal((await rejectsWith(t, verifier.verify(a), JwksUnavailableError)).retryAfterMs, 1000, 'a success ends the back-off it carried')
 })
