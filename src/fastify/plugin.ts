@@ -17,7 +17,8 @@ import { extractBearer, hasFormBodyToken } from './bearer.js'
 import { realmParam, sendRefusal } from './challenge.js'
 import { describeHook, registerOpenApi, type OAuth2SecurityScheme } from './openapi.js'
 import { resolveOpenApiOptions, type OpenApiOptions } from './openapi-options.js'
-import { compileRouteAuth, type CompiledRouteAuth, type RouteAuthOptions } from './route-config.js'
+import { declaredRoutes } from './declared-routes.js'
+import { compileRouteAuthOf, type CompiledRouteAuth, type RouteAuthOptions, type RouteName } from './route-config.js'
 
 /** The plugin's options: the verifier's, plus how the plugin speaks HTTP. */
 export interface ResourceServerOptions extends VerifierOptions {
@@ -80,6 +81,9 @@ declare module 'fastify' {
 const PLUGIN_KEYS = new Set(['verifier', 'realm', 'validate', 'prefetchJwks', 'refusalLogLevel', 'openapi'])
 const LOG_LEVELS = new Set(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'])
 
+/** A route's `config` as Fastify keeps it: the route's own members, with its `url` and `method`. */
+type RouteConfig = RouteName & { readonly auth?: unknown }
+
 function splitOptions (options: ResourceServerOptions): { verifier: TokenVerifier, realm: string } {
   const verifierOptions: Record<string, unknown> = {}
   // An option passed as undefined is one left out, here as in the verifier.
@@ -119,14 +123,18 @@ async function resourceServer (fastify: FastifyInstance, options: ResourceServer
     return sendRefusal(reply, err, realm)
   }
 
-  function routeAuth (request: FastifyRequest): CompiledRouteAuth {
-    const config = request.routeOptions.config as object
+  /** A route's `config.auth`, compiled once per route (Fastify's config object, with its url and method). */
+  function compiledAuth (config: RouteConfig): CompiledRouteAuth {
     let compiled = routes.get(config)
     if (compiled === undefined) {
-      compiled = compileRouteAuth((config as { auth?: unknown }).auth)
+      compiled = compileRouteAuthOf(config.auth, config)
       routes.set(config, compiled)
     }
     return compiled
+  }
+
+  function routeAuth (request: FastifyRequest): CompiledRouteAuth {
+    return compiledAuth(request.routeOptions.config)
   }
 
   function accept (request: FastifyRequest, token: VerifiedToken, needs: CompiledRequirements): true {
@@ -197,7 +205,17 @@ async function resourceServer (fastify: FastifyInstance, options: ResourceServer
   })
 
   // Route config is checked when the route is declared, so a typo fails at start-up.
-  fastify.addHook('onRoute', (route) => { compileRouteAuth(route.config?.auth) })
+  fastify.addHook('onRoute', (route) => { compileRouteAuthOf(route.config?.auth, route) })
+  // Routes declared before the plugin (before register(), or after one not awaited) in its
+  // context or a child context are protected too, since Fastify adds the onRequest hook to the
+  // context and its children whenever it comes, but onRoute never saw them: their config.auth is
+  // checked when the server starts, so a typo fails ready(), not every request. The routes the
+  // plugin guards are compiled here once, before any request.
+  fastify.addHook('onReady', async () => {
+    for (const { config, server } of declaredRoutes(fastify)) {
+      if (server === fastify || Object.prototype.isPrototypeOf.call(fastify, server as object)) compiledAuth(config)
+    }
+  })
   registerOpenApi(fastify, resolveOpenApiOptions(options.openapi, options.userPoolId))
 
   // Callback style, so a cache hit passes without a promise; a miss continues when verified.

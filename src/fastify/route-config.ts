@@ -26,6 +26,29 @@ export interface CompiledRouteAuth {
 const REQUIRED: CompiledRouteAuth = Object.freeze({ public: false, optional: false, needs: compileRequirements('config.auth', {}) })
 const PUBLIC: CompiledRouteAuth = Object.freeze({ public: true, optional: true, needs: REQUIRED.needs })
 
+/** Which route a `config.auth` belongs to, as Fastify describes it (its `config` holds both). */
+export interface RouteName {
+  readonly method?: unknown
+  readonly url?: unknown
+}
+
+/**
+ * Checks the `config.auth` of the route `route`, naming the route in the TypeError, such as
+ * `option "config.auth.scope" is not a known requirement (…) (got an array), on the route GET /x`.
+ *
+ * @throws {TypeError} naming `config.auth` or the member that is wrong, and the route.
+ */
+export function compileRouteAuthOf (auth: unknown, route: RouteName): CompiledRouteAuth {
+  try {
+    return compileRouteAuth(auth)
+  } catch (err) {
+    // An error of the application's own, such as a getter that throws, is not an option error.
+    if (!(err instanceof OptionError)) throw err
+    const method = Array.isArray(route.method) ? route.method.join(',') : String(route.method)
+    throw new OptionError(err.option, `${err.expected}, on the route ${method} ${String(route.url)}`)
+  }
+}
+
 /**
  * Checks a route's `config.auth` once.
  *

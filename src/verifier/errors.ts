@@ -238,7 +238,11 @@ export type ErrorCode = typeof ERROR_CODES[number]
  */
 export class OptionError extends TypeError {
   readonly code = 'ERR_INVALID_OPTION'
-  constructor (readonly option: string, expected: string) {
+  /**
+   * @param option - the option's name, such as `config.auth.scopes`.
+   * @param expected - what is wrong, the message without the option's name.
+   */
+  constructor (readonly option: string, readonly expected: string) {
     super(`fastify-resource-server: option "${option}" ${expected}`)
   }
 

@@ -231,10 +231,10 @@ t.test('an option passed as undefined is one left out, in the plugin and in rout
 
 t.test('a misconfigured route throws a TypeError naming it, and the value, when declared', async (t) => {
   const cases: Array<[unknown, string, RegExp]> = [
-    ['yes', 'config.auth', /\(got "yes"\)$/],
-    [{ optional: 'no' }, 'config.auth.optional', /\(got "no"\)$/],
-    [{ scopes: ['ok', 'not ok'] }, 'config.auth.scopes', /\(got "not ok"\)$/],
-    [{ scope: ['typo'] }, 'config.auth.scope', /is not a known requirement .*\(got an array\)$/]
+    ['yes', 'config.auth', /\(got "yes"\), on the route GET \/x$/],
+    [{ optional: 'no' }, 'config.auth.optional', /\(got "no"\), on the route GET \/x$/],
+    [{ scopes: ['ok', 'not ok'] }, 'config.auth.scopes', /\(got "not ok"\), on the route GET \/x$/],
+    [{ scope: ['typo'] }, 'config.auth.scope', /is not a known requirement .*\(got an array\), on the route GET \/x$/]
   ]
   for (const [auth, option, message] of cases) {
     const app = Fastify()
@@ -242,6 +242,59 @@ t.test('a misconfigured route throws a TypeError naming it, and the value, when 
     t.throws(() => app.get('/x', { config: { auth: auth as any } }, async () => 'x'), { name: 'TypeError', option, message }, option)
     await app.close()
   }
+})
+
+t.test('a route declared before the plugin with a bad config.auth fails ready(), naming the route and the value', async (t) => {
+  const app = Fastify()
+  t.teardown(async () => { await app.close() })
+  app.post('/early', { config: { auth: { scope: ['transactions/post'] } as any } }, async () => 'never')
+  await app.register(fastifyResourceServer, { issuer: 'https://issuer.example.com', clientId: null })
+  await t.rejects(async () => { await app.ready() }, {
+    name: 'TypeError',
+    code: 'ERR_INVALID_OPTION',
+    option: 'config.auth.scope',
+    message: /option "config\.auth\.scope" is not a known requirement .*\(got an array\), on the route POST \/early$/
+  })
+})
+
+t.test('so does a route declared right after a register() that was not awaited, since the plugin loads later', async (t) => {
+  const app = Fastify()
+  t.teardown(async () => { await app.close() })
+  void app.register(fastifyResourceServer, { issuer: 'https://issuer.example.com', clientId: null })
+  app.route({ method: ['POST', 'PUT'], url: '/later', config: { auth: { optional: 'yes' } as any }, handler: async () => 'never' })
+  await t.rejects(async () => { await app.ready() }, { option: 'config.auth.optional', message: /\(got "yes"\), on the route POST,PUT \/later$/ })
+})
+
+t.test('so does one in a child context registered before the plugin, which the plugin guards too', async (t) => {
+  const app = Fastify()
+  t.teardown(async () => { await app.close() })
+  app.register(async (child) => { child.get('/child', { config: { auth: { anyScopes: [] } } }, async () => 'never') }, { prefix: '/v1' })
+  await app.register(fastifyResourceServer, { issuer: 'https://issuer.example.com', clientId: null })
+  await t.rejects(async () => { await app.ready() }, { option: 'config.auth.anyScopes', message: /, on the route GET \/v1\/child$/ })
+})
+
+t.test('routes declared before the plugin, in its context or a child one, are protected with their config.auth', async (t) => {
+  const h = await harness()
+  t.teardown(h.close)
+  const app = Fastify()
+  t.teardown(async () => { await app.close() })
+  // A sibling of the plugin's context: the plugin neither guards nor checks its routes.
+  app.register(async (other) => { other.get('/elsewhere', { config: { auth: 'not this plugin\'s' as any } }, async () => 'open') })
+  app.register(async (api) => {
+    api.get('/health', { config: { auth: false } }, async () => 'ok')
+    api.post('/early', { config: { auth: { scopes: ['transactions/admin'] } } }, async () => 'posted')
+    api.get('/plain', async (request) => request.auth?.sub)
+    api.register(async (child) => { child.get('/child', async () => 'child') })
+    await api.register(fastifyResourceServer, { issuer: h.jwks.issuer, clientId: 'client-abc', clock: h.clock.now })
+  })
+  await app.ready()
+  t.equal((await app.inject('/elsewhere')).body, 'open', 'the sibling is left alone')
+  t.equal((await app.inject('/health')).body, 'ok', 'auth: false is public')
+  t.equal((await app.inject('/plain')).statusCode, 401, 'no config.auth needs a token')
+  t.equal((await app.inject('/child')).statusCode, 401, 'in a child context too')
+  t.equal((await app.inject({ url: '/plain', headers: bearer(await h.token()) })).body, 'client-abc')
+  t.equal((await app.inject({ method: 'POST', url: '/early', headers: bearer(await h.token()) })).json().code, 'ERR_INSUFFICIENT_SCOPE', 'config.auth applies')
+  t.equal((await app.inject({ method: 'POST', url: '/early', headers: bearer(await h.token({ scope: 'transactions/admin' })) })).body, 'posted')
 })
 
 t.test('a shared verifier serves several plugin instances', async (t) => {

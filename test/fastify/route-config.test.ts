@@ -1,6 +1,6 @@
 import t from 'tap'
 import Fastify from 'fastify'
-import { compileRouteAuth } from '../../src/fastify/route-config.js'
+import { compileRouteAuth, compileRouteAuthOf } from '../../src/fastify/route-config.js'
 import { fastifyResourceServer } from '../../src/index.js'
 import { bearer, harness } from '../helpers/fastify-app.js'
 
@@ -23,6 +23,14 @@ t.test('config.auth rejects what it cannot mean, quoting the value', async (t) =
   t.throws(() => compileRouteAuth(['a']), { name: 'TypeError', option: 'config.auth', message: /\(got an array\)$/ })
   t.throws(() => compileRouteAuth(true), { name: 'TypeError', option: 'config.auth', message: /\(got true\)$/ })
   t.throws(() => compileRouteAuth({ optional: 1 }), { name: 'TypeError', option: 'config.auth.optional', message: /must be a boolean \(got 1\)$/ })
+})
+
+t.test('config.auth of a declared route names the route', async (t) => {
+  t.equal(compileRouteAuthOf(false, { method: 'GET', url: '/x' }).public, true)
+  t.throws(() => compileRouteAuthOf({ scopes: 'a b' }, { method: 'GET', url: '/x' }), { option: 'config.auth.scopes', message: /\(got "a b"\), on the route GET \/x$/ })
+  t.throws(() => compileRouteAuthOf(true, { method: ['GET', 'HEAD'], url: '/y/:id' }), { option: 'config.auth', message: /, on the route GET,HEAD \/y\/:id$/ })
+  const throwing = { get optional (): boolean { throw new RangeError('a getter of the application') } }
+  t.throws(() => compileRouteAuthOf(throwing, { method: 'GET', url: '/x' }), RangeError, 'an error of the application\'s own is left as it is')
 })
 
 t.test('config.auth names the claim path of a bad claim requirement, with its value', async (t) => {
