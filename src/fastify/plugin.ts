@@ -31,8 +31,10 @@ export interface ResourceServerOptions extends VerifierOptions {
   realm?: string
   /**
    * Your own check, run after the token verified and before route requirements. Return `false`
-   * (or throw a {@link ResourceServerError}) to refuse with 401 `invalid_token`
-   * (`ERR_CLAIM_REJECTED`); any other thrown error goes to Fastify's error handler.
+   * to refuse with 401 `invalid_token` (`ERR_CLAIM_REJECTED`); throw a {@link ResourceServerError}
+   * to refuse with that error's own status and code, such as `new ClaimRejectedError('Tenant
+   * suspended.')` (401 with your message) or an `InsufficientScopeError` (403); any other thrown
+   * error goes to Fastify's error handler.
    */
   validate?: (token: VerifiedToken, request: FastifyRequest) => boolean | undefined | Promise<boolean | undefined>
   /** Fetch every issuer's JWKS when the server starts (a failure is logged, not fatal). Default false. */

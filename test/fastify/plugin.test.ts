@@ -2,7 +2,7 @@ import t from 'tap'
 import Fastify from 'fastify'
 import { base64url } from 'jose'
 import { createHmac } from 'node:crypto'
-import { fastifyResourceServer, TokenVerifier } from '../../src/index.js'
+import { ClaimRejectedError, fastifyResourceServer, InsufficientScopeError, JwksUnavailableError, TokenVerifier } from '../../src/index.js'
 import { accessClaims, makeKey, rawToken, sign } from '../helpers/keys.js'
 import { bearer, harness } from '../helpers/fastify-app.js'
 
@@ -197,6 +197,29 @@ t.test('the validate hook can refuse a verified token', async (t) => {
   t.equal(revoked.json().code, 'ERR_CLAIM_REJECTED')
   const boom = await h.app.inject({ url: '/transactions', headers: { ...bearer(await h.token()), 'x-boom': '1' } })
   t.equal(boom.statusCode, 500, 'an error of the application\'s own goes to Fastify\'s error handler')
+})
+
+t.test('a ResourceServerError thrown by validate refuses with its own status and code', async (t) => {
+  const h = await harness({
+    validate: async (_token, request) => {
+      const outcome = request.headers['x-outcome']
+      if (outcome === 'suspended') throw new ClaimRejectedError('Tenant suspended.')
+      if (outcome === 'scope') throw new InsufficientScopeError(['tenant/admin'], 'The tenant requires tenant/admin.')
+      if (outcome === 'down') throw new JwksUnavailableError('The tenant directory is down.', 2000)
+      return true
+    }
+  })
+  t.teardown(h.close)
+  const call = async (outcome: string): Promise<Awaited<ReturnType<typeof h.app.inject>>> => await h.app.inject({ url: '/transactions', headers: { ...bearer(await h.token()), 'x-outcome': outcome } })
+  const suspended = await call('suspended')
+  t.same([suspended.statusCode, suspended.json().code, suspended.json().message], [401, 'ERR_CLAIM_REJECTED', 'Tenant suspended.'])
+  t.match(suspended.headers['www-authenticate'], /error="invalid_token"/)
+  const scope = await call('scope')
+  t.same([scope.statusCode, scope.json().code], [403, 'ERR_INSUFFICIENT_SCOPE'])
+  t.match(scope.headers['www-authenticate'], /error="insufficient_scope", .*scope="tenant\/admin"$/)
+  const down = await call('down')
+  t.same([down.statusCode, down.json().code, down.headers['retry-after']], [503, 'ERR_JWKS_UNAVAILABLE', '2'])
+  t.equal((await call('none')).statusCode, 200)
 })
 
 t.test('a misconfigured option throws a TypeError naming it, and the value, at registration', async (t) => {

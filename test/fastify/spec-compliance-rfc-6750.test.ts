@@ -84,6 +84,28 @@ t.test('§2.2 and §3.1 a token in a form body beside the header is refused', as
   t.equal(json.statusCode, 200, 'only form bodies carry tokens by §2.2')
 })
 
+t.test('§2.2 a form-body token without the header: 401 with a bare challenge, and 400 on an optional route', async (t) => {
+  const h = await harness({}, (app) => {
+    app.addContentTypeParser('application/x-www-form-urlencoded', { parseAs: 'string' }, (_req, body, done) => {
+      done(null, Object.fromEntries(new URLSearchParams(body as string)))
+    })
+    app.post('/form', async () => ({ ok: true }))
+    app.post('/optional-form', { config: { auth: { optional: true } } }, async (request) => ({ auth: request.auth }))
+  })
+  t.teardown(h.close)
+  const token = await h.token()
+  const headers = { 'content-type': 'application/x-www-form-urlencoded' }
+  const required = await h.app.inject({ method: 'POST', url: '/form', headers, payload: `access_token=${token}` })
+  t.equal(required.statusCode, 401, 'checked in onRequest, before the body is read: no credentials')
+  t.equal(required.json().code, 'ERR_CREDENTIALS_MISSING')
+  t.equal(required.headers['www-authenticate'], 'Bearer realm="api"')
+  const optional = await h.app.inject({ method: 'POST', url: '/optional-form', headers, payload: `access_token=${token}` })
+  t.equal(optional.statusCode, 400, 'an optional route reads the body, and never ignores a token in it')
+  t.equal(optional.json().code, 'ERR_MULTIPLE_TOKENS')
+  t.match(optional.headers['www-authenticate'], /^Bearer realm="api", error="invalid_request", /)
+  t.same((await h.app.inject({ method: 'POST', url: '/optional-form', headers, payload: 'x=1' })).json(), { auth: null }, 'without one it passes')
+})
+
 t.test('§2.2 a public route reads no token, in the form body as in the query', async (t) => {
   const h = await harness({}, (app) => {
     app.addContentTypeParser('application/x-www-form-urlencoded', { parseAs: 'string' }, (_req, body, done) => {
