@@ -329,11 +329,12 @@ function keyUrl (name: string, value: unknown, insecureHttpHosts: ReadonlySet<st
   } catch {
     throw new OptionError(name, `must be an absolute URL (got ${describe(value)})`)
   }
-  if (typeof value !== 'string' || !isTrustedKeyUrl(url, insecureHttpHosts)) {
-    throw new OptionError(name, `must be an https URL; plain http is allowed only on loopback, or on a host listed in allowInsecureHttpHosts (got ${describe(value)})`)
-  }
+  // Before any check that quotes the value, so that credentials in it are never echoed.
   if (url.username !== '' || url.password !== '' || url.hash !== '') {
     throw new OptionError(name, 'must not carry credentials or a fragment')
+  }
+  if (typeof value !== 'string' || !isTrustedKeyUrl(url, insecureHttpHosts)) {
+    throw new OptionError(name, `must be an https URL; plain http is allowed only on loopback, or on a host listed in allowInsecureHttpHosts (got ${describe(value)})`)
   }
   return url.href
 }
