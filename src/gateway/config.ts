@@ -7,6 +7,7 @@ import { isIP } from 'node:net'
 import type { ResourceServerOptions } from '../fastify/plugin.js'
 import { SCOPE_TOKEN } from '../verifier/claims.js'
 import { OptionError } from '../verifier/errors.js'
+import { hasUserinfo } from '../verifier/option-value.js'
 import { resolveMetricsConfig, type GatewayMetricsConfig, type ResolvedGatewayMetricsConfig } from './metrics-config.js'
 import { FORWARDED_HEADERS, HOP_BY_HOP_HEADERS } from './stripped-headers.js'
 import { resolveRateLimitConfig, resolveRule, type RateLimitConfig, type RateLimitRule, type ResolvedRateLimitConfig } from './rate-limit-config.js'
@@ -124,14 +125,15 @@ function isObject (value: unknown): value is Record<string, unknown> {
 }
 
 function upstreamUrl (name: string, value: unknown): string {
+  // The value is not echoed: it holds a password (parsable or not).
+  if (hasUserinfo(value)) throw new OptionError(name, 'must not hold credentials (got a URL with a user name or password)')
   let url: URL
   try {
     url = new URL(String(value))
   } catch {
     throw new OptionError(name, `must be an absolute http(s) URL (got ${show(value)})`)
   }
-  // The value is not echoed: it holds a password.
-  if (url.username !== '' || url.password !== '') throw new OptionError(name, `must not hold credentials (got a URL for ${url.origin} with a user name or password)`)
+  if (url.username !== '' || url.password !== '') throw new OptionError(name, 'must not hold credentials (got a URL with a user name or password)')
   if ((url.protocol !== 'http:' && url.protocol !== 'https:') || url.search !== '' || url.hash !== '') {
     throw new OptionError(name, `must be an http(s) URL without query or fragment (got ${show(value)})`)
   }

@@ -91,7 +91,7 @@ async function configure (app: FastifyInstance, config: ResolvedGatewayConfig, a
     await app.register(fastifyResourceServer, auth)
   } catch (err) {
     // The plugin names its own option; in a gateway configuration it lives under `auth`.
-    if (err instanceof OptionError && authFromConfig) throw new OptionError(`auth.${err.option}`, err.message.replace(/^.*?option "[^"]*" /, ''))
+    if (err instanceof OptionError && authFromConfig) throw new OptionError(`auth.${err.option}`, err.expected)
     throw err
   }
   if (config.metrics !== undefined) {

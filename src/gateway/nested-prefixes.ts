@@ -8,10 +8,23 @@
  * would all be authorised with the outer prefix's scopes.
  */
 
-// Trailing dots and white space, raw or percent-encoded, as Windows trims them from a name.
-const TRAILING = /(?:\.|\s|%20|%09)+$/i
+/** Where `s` ends without its trailing dots and white space, raw or percent-encoded: what Windows trims from a name. */
+function trailingTrimmed (s: string): number {
+  let end = s.length
+  for (;;) {
+    const last = s.charCodeAt(end - 1)
+    if (last === 0x2e || last === 0x20 || last === 0x09) end -= 1
+    else if (end >= 3 && s.charCodeAt(end - 3) === 0x25 && (s.endsWith('20', end) || s.endsWith('09', end))) end -= 3
+    else return end
+  }
+}
 
-/** A path segment the way the most lenient upstream reads it. */
+/**
+ * A path segment the way the most lenient upstream reads it: `;parameters` dropped, percent
+ * escapes decoded, case folded (upper then lower, so that `ı` and `ſ`, which some platforms
+ * upper-case to `I` and `S`, fold to `i` and `s`), trailing dots and white space trimmed. In time
+ * linear in the segment's length.
+ */
 function lenientSegment (segment: string): string {
   const bare = segment.split(';')[0] as string
   let decoded = bare
@@ -20,17 +33,20 @@ function lenientSegment (segment: string): string {
   } catch {
     // Left as it is: a malformed escape never matches a configured prefix.
   }
-  return decoded.toLowerCase().replace(TRAILING, '')
+  const folded = decoded.toUpperCase().toLowerCase()
+  return folded.slice(0, trailingTrimmed(folded))
 }
 
-/** A path (without its query) the way the most lenient upstream reads it. */
-export function lenientPath (path: string): string {
-  return path.split('/').map(lenientSegment).join('/')
+/** A path (without its query) the way the most lenient upstream reads it, its first `depth` segments only. */
+export function lenientPath (path: string, depth?: number): string {
+  const segments = depth === undefined ? path.split('/') : path.split('/', depth + 1)
+  return segments.map(lenientSegment).join('/')
 }
 
 /**
  * For the route at `prefix`: a check telling whether a request target may reach one of the
  * longer prefixes nested under it, or `undefined` when none is (the check then costs nothing).
+ * Only as many segments of the target are read as the deepest nested prefix has.
  *
  * @example
  * ```ts
@@ -41,11 +57,13 @@ export function lenientPath (path: string): string {
  */
 export function nestedPrefixCheck (prefix: string, prefixes: readonly string[]): ((target: string) => boolean) | undefined {
   const outer = lenientPath(prefix)
-  const nested = prefixes.filter((p) => p !== prefix).map(lenientPath).filter((p) => p.startsWith(`${outer}/`))
+  const nested = prefixes.filter((p) => p !== prefix).map((p) => lenientPath(p)).filter((p) => p.startsWith(`${outer}/`))
   if (nested.length === 0) return undefined
+  // '/a/b' splits into ['', 'a', 'b']: as many parts as it has slashes, plus one.
+  const depth = Math.max(...nested.map((p) => p.split('/').length - 1))
   return (target) => {
     const q = target.indexOf('?')
-    const path = lenientPath(q === -1 ? target : target.slice(0, q))
+    const path = lenientPath(q === -1 ? target : target.slice(0, q), depth)
     return nested.some((inner) => path === inner || path.startsWith(`${inner}/`))
   }
 }

@@ -36,3 +36,21 @@ export function describeList (value: unknown, isGood: (item: unknown) => boolean
   const bad = value.findIndex((item) => !isGood(item))
   return bad === -1 ? 'an empty array' : describe(value[bad])
 }
+
+// `scheme://user:password@host…`: a userinfo before the first `/`, `?` or `#` after the `//`
+// (or `\\`, which URL parsing reads as `//`). `scheme:user@host`, which it reads the same way,
+// is for the parsed URL's own check.
+const USERINFO = /^[^/\\?#]*[/\\]{2}[^/\\?#]*@/
+
+/**
+ * Whether a URL option carries a user name or password, read from the text itself: a value with
+ * credentials is refused before any check that would quote it, parsable or not.
+ *
+ * @example
+ * ```ts
+ * hasUserinfo('https://svc:s3cret@idp.example.com/jwks.json') // true
+ * ```
+ */
+export function hasUserinfo (value: unknown): boolean {
+  return typeof value === 'string' && USERINFO.test(value)
+}

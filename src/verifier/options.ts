@@ -5,7 +5,7 @@
 import { isSupportedAlgorithm, SUPPORTED_ALGORITHMS, type Algorithm } from './algorithms.js'
 import { cognitoIssuers, isUserPoolId } from './cognito.js'
 import { OptionError } from './errors.js'
-import { describe } from './option-value.js'
+import { describe, hasUserinfo } from './option-value.js'
 import { COGNITO_PROFILE, resolveProfile, type MappedProfile, type ProfileName, type ResolvedProfile } from './profiles.js'
 import type { TokenCacheAdmission } from './token-cache.js'
 
@@ -319,6 +319,8 @@ function tokenUse (name: string, value: unknown): TokenUse | null {
 }
 
 function keyUrl (name: string, value: unknown, insecureHttpHosts: ReadonlySet<string>): string {
+  // Before any check that quotes the value, so that credentials in it are never echoed.
+  if (hasUserinfo(value)) throw new OptionError(name, 'must not carry credentials or a fragment')
   // URL parsing drops leading and trailing spaces in silence; a URL pasted with one is refused.
   if (typeof value === 'string' && /\s/.test(value)) {
     throw new OptionError(name, `must not contain whitespace (got ${quote(value)}); did you mean ${quote(value.trim())}?`)

@@ -43,9 +43,9 @@ t.test('trustProxy takes true, a hop count, or proxy addresses and ranges', asyn
 })
 
 t.test('an upstream with credentials is refused without echoing them', async (t) => {
-  for (const upstream of ['http://svc:s3cret@10.0.1.20:9001', 'http://:s3cret@10.0.1.20:9001', 'http://svc@10.0.1.20:9001']) {
+  for (const upstream of ['http://svc:s3cret@10.0.1.20:9001', 'http://:s3cret@10.0.1.20:9001', 'http://svc@10.0.1.20:9001', 'http://svc:s3cret@10.0.1.20:99999', 'http:svc:s3cret@10.0.1.20:9001']) {
     const err = t.throws(() => resolveGatewayConfig({ routes: [{ ...route, upstream }] })) as Error
-    t.match(err.message, /routes\[0\]\.upstream.*credentials.*http:\/\/10\.0\.1\.20:9001/, upstream)
+    t.match(err.message, /routes\[0\]\.upstream.*must not hold credentials/, upstream)
     t.notMatch(err.message, /s3cret|svc/, 'the value is not echoed')
   }
 })

@@ -1,5 +1,5 @@
 import t from 'tap'
-import { describe, describeList } from '../../src/verifier/option-value.js'
+import { describe, describeList, hasUserinfo } from '../../src/verifier/option-value.js'
 
 t.test('quotes a wrong string, cut at 40 characters, and names anything larger than a scalar', async (t) => {
   t.equal(describe('5000'), '"5000"', 'a string reads apart from a number')
@@ -18,4 +18,9 @@ t.test('names the first wrong item of a list, or says the list is empty', async 
   t.equal(describeList(['ok', 7], isWord), '7')
   t.equal(describeList([], isWord), 'an empty array')
   t.equal(describeList('not a list', isWord), '"not a list"')
+})
+
+t.test('a URL with a user name or password is told by its text, parsable or not', async (t) => {
+  for (const url of ['https://svc:s3cret@idp.example.com/jwks.json\n', 'http://admin:pw@10.0.0.1:99999', 'https:\\\\u:p@h/', 'https://u@h']) t.equal(hasUserinfo(url), true, url)
+  for (const url of ['https://idp.example.com/a@b', 'https://idp.example.com?x=a@b', 'https://idp.example.com#a@b', 'not a url', 7]) t.equal(hasUserinfo(url), false, String(url))
 })

@@ -169,7 +169,7 @@ t.test('rejects URLs with credentials or a fragment', async (t) => {
   rejectsOption(t, { issuer: 'https://user:pw@example.com/pool', clientId: 'c' }, 'issuer', 'credentials in issuer')
   rejectsOption(t, { issuer: 'https://example.com/pool#x', clientId: 'c' }, 'issuer', 'fragment in issuer')
   rejectsOption(t, { ...base, jwksUri: 'https://user@example.com/jwks' }, 'jwksUri', 'user in jwksUri')
-  for (const url of ['http://user:pw@example.com/jwks', 'http://user:pw@127.0.0.1/jwks']) {
+  for (const url of ['http://user:pw@example.com/jwks', 'http://user:pw@127.0.0.1/jwks', 'https://user:pw@example.com/jwks\n', 'https://user:pw@example.com:99999/jwks', 'https:\\\\user:pw@example.com/jwks']) {
     t.notMatch(rejectsOption(t, { ...base, jwksUri: url }, 'jwksUri', `credentials in ${url}`).message, /pw/, 'the message never echoes them, plain http or not')
   }
 })
