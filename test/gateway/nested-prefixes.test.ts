@@ -4,6 +4,7 @@ import { lenientPath, nestedPrefixCheck } from '../../src/gateway/nested-prefixe
 t.test('a path is read as the most lenient upstream reads it', async (t) => {
   t.equal(lenientPath('/Transactions/ADMIN;jsessionid=1/%61b/x.%20/y. . '), '/transactions/admin/ab/x/y')
   t.equal(lenientPath('/a/%zz'), '/a/%zz', 'a malformed escape is left as it is')
+  t.equal(lenientPath('/a%zz%09/b%zz%20./c%zz%41'), '/a%zz/b%zz/c%zz%41', 'then encoded white space is trimmed as it stands')
   t.equal(lenientPath('/adm%C4%B1n/%C5%BFecret'), '/admin/secret', 'dotless i and long s fold as some platforms upper-case them')
   t.equal(lenientPath('/a/b/c/d', 2), '/a/b', 'only the segments asked for')
   const dots = '.'.repeat(100_000)

@@ -33,6 +33,8 @@ export async function refreshTokenGrant (ctx: UserFlowContext, client: ResolvedC
   // What the login granted, less what the client is no longer allowed: a scope an admin took
   // away (from the client, or with its resource server) is not renewed by refreshing.
   const stillAllowed = record.scopes.filter((s) => client.allowedOAuthScopes.includes(s))
+  // Every scope of the login taken away: the login is over, not renewed as a token that says nothing.
+  if (record.scopes.length > 0 && stillAllowed.length === 0) throw invalidGrant('The client is no longer allowed any scope of this login; sign in again.')
   // RFC 6749 §6: a narrower scope may be asked for, never a broader one.
   const granted = scopes === undefined || scopes.length === 0 ? stillAllowed : [...new Set(scopes)]
   if (granted.some((s) => !record.scopes.includes(s))) throw new OAuthError('invalid_scope', 'A refresh may only narrow the scopes granted at login.')

@@ -202,6 +202,18 @@ t.test('a refresh drops the scopes the client is no longer allowed, and asking f
   refused(t, await refresh(restored, later.body.refresh_token, { scope: 'transactions/get' }), 400, 'invalid_scope')
 })
 
+t.test('a refresh is invalid_grant once the client is allowed none of the login\'s scopes', async (t) => {
+  const refreshTokenFile = join(t.testdir(), 'refresh.json')
+  const keyFile = join(t.testdir(), 'keys.json')
+  const before = await startUserIssuer(t, { refreshTokenFile, keyFile })
+  const login = await tokens(before)
+  await before.close()
+  const after = await startUserIssuer(t, { clients: { web: { allowedOAuthScopes: ['profile'] } }, refreshTokenFile, keyFile })
+  const answer = await refresh(after, login.body.refresh_token)
+  refused(t, answer, 400, 'invalid_grant')
+  t.match(answer.body.error_description, /no longer allowed any scope/)
+})
+
 t.test('without rotation, every refresh checks the scopes the client is allowed now', async (t) => {
   const refreshTokenFile = join(t.testdir(), 'refresh.json')
   const keyFile = join(t.testdir(), 'keys.json')
