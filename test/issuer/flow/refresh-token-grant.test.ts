@@ -202,31 +202,30 @@ t.test('a refresh drops the scopes the client is no longer allowed, and asking f
   refused(t, await refresh(restored, later.body.refresh_token, { scope: 'transactions/get' }), 400, 'invalid_scope')
 })
 
-t.test('a refresh is invalid_grant once the client is allowed none of the login\'s scopes', async (t) => {
-  const refreshTokenFile = join(t.testdir(), 'refresh.json')
-  const keyFile = join(t.testdir(), 'keys.json')
-  const before = await startUserIssuer(t, { refreshTokenFile, keyFile })
+/** A login on an issuer that then restarts, on the same files, with the web client allowed only `scopes`. */
+async function loginThenAllow (t: Test, scopes: string[]): Promise<{ refreshToken: string, after: IssuerInstance }> {
+  const files = { refreshTokenFile: join(t.testdir(), 'refresh.json'), keyFile: join(t.testdir(), 'keys.json') }
+  const before = await startUserIssuer(t, files)
   const login = await tokens(before)
   await before.close()
-  const after = await startUserIssuer(t, { clients: { web: { allowedOAuthScopes: ['profile'] } }, refreshTokenFile, keyFile })
-  const answer = await refresh(after, login.body.refresh_token)
+  return { refreshToken: login.body.refresh_token, after: await startUserIssuer(t, { clients: { web: { allowedOAuthScopes: scopes } }, ...files }) }
+}
+
+t.test('a refresh is invalid_grant once the client is allowed none of the login\'s scopes', async (t) => {
+  const { refreshToken, after } = await loginThenAllow(t, ['profile'])
+  const answer = await refresh(after, refreshToken)
   refused(t, answer, 400, 'invalid_grant')
   t.match(answer.body.error_description, /no longer allowed any scope/)
 })
 
 t.test('without rotation, every refresh checks the scopes the client is allowed now', async (t) => {
-  const refreshTokenFile = join(t.testdir(), 'refresh.json')
-  const keyFile = join(t.testdir(), 'keys.json')
-  const before = await startUserIssuer(t, { refreshTokenFile, keyFile })
-  const login = await tokens(before)
-  await before.close()
-  const after = await startUserIssuer(t, { clients: { web: { allowedOAuthScopes: ['transactions/get'] } }, refreshTokenFile, keyFile })
+  const { refreshToken, after } = await loginThenAllow(t, ['transactions/get'])
   for (let i = 0; i < 2; i++) {
-    const again = await refresh(after, login.body.refresh_token)
+    const again = await refresh(after, refreshToken)
     t.equal(decodeJwt(again.body.access_token).scope, 'transactions/get')
     t.notOk('id_token' in again.body, 'openid was taken away: no ID token')
   }
-  refused(t, await refresh(after, login.body.refresh_token, { scope: 'openid' }), 400, 'invalid_scope')
+  refused(t, await refresh(after, refreshToken, { scope: 'openid' }), 400, 'invalid_scope')
 })
 
 t.test("a public client's refresh tokens rotate by default, and it may not opt out", async (t) => {
