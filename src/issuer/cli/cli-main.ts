@@ -12,6 +12,7 @@ import type { UserAttributes } from '../users/user-config.js'
 import { IssuerUsageError } from '../errors.js'
 import { isKeyAlgorithm, KEY_ALGORITHMS, type KeyAlgorithm } from '../keys/key-file.js'
 import { createIssuer, type IssuerInstance } from '../server.js'
+import { listenOrExplain } from '../../gateway/listen.js'
 
 /** Where the CLI writes, and what `start` hands over once listening. */
 export interface CliIo {
@@ -273,7 +274,13 @@ async function run (command: string, values: Values, io: CliIo): Promise<void> {
         issuerUrl: values['issuer-url'] as string | undefined,
         logger: { level: values['log-level'] as string, stream: process.stderr } // stdout carries only the JSON result
       })
-      await app.listen({ port, host: values.host as string })
+      try {
+        // A busy port is one line naming the flag that changes it, as for the gateway's bin.
+        await listenOrExplain(app, { port, host: values.host as string }, '--port')
+      } catch (err) {
+        await app.close()
+        throw err
+      }
       const { issuer, tokenEndpoint, jwksUri, discoveryUrl } = app.issuer.urls
       io.out(json({ issuer, tokenEndpoint, jwksUri, discoveryUrl }))
       io.onStarted?.(app)

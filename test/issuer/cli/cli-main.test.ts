@@ -192,3 +192,18 @@ t.test('manages users and code-flow clients: add-user, set-password, remove-user
   t.equal(short.code, 2)
   t.match(short.err, /8 to 256/)
 })
+
+t.test('start on a busy port exits 1 with one line naming the port and --port', async (t) => {
+  const { createServer } = await import('node:net')
+  const busy = createServer()
+  await new Promise<void>((resolve) => busy.listen(0, '127.0.0.1', resolve))
+  t.teardown(() => { busy.close() })
+  const port = (busy.address() as { port: number }).port
+  const dir = t.testdir()
+  const config = join(dir, 'issuer.json')
+  await cli(['init', '--config', config])
+  const run = await cli(['start', '--config', config, '--keys', join(dir, 'keys.json'), '--port', String(port), '--log-level', 'silent'])
+  t.equal(run.code, 1)
+  t.equal(run.err, `port ${port} is already in use; set --port to another port (0 picks a free one)`)
+  t.same(run.started, [], 'nothing was left running')
+})
