@@ -105,6 +105,18 @@ export function compileRequirements (name: string, input: Requirements): Compile
   return Object.freeze({ ...compiled, any: count > 0 || tokenUse !== undefined })
 }
 
+// Loops, not filter(): a token that meets the route allocates nothing.
+/** True when `token` holds every one of `scopes`. */
+export function hasEveryScope (token: VerifiedToken, scopes: readonly string[]): boolean {
+  for (const scope of scopes) if (!token.hasScope(scope)) return false
+  return true
+}
+
+function inEveryGroup (token: VerifiedToken, groups: readonly string[]): boolean {
+  for (const group of groups) if (!token.inGroup(group)) return false
+  return true
+}
+
 /**
  * Throws when `token` does not meet `needs`.
  *
@@ -122,15 +134,14 @@ export function checkRequirements (token: VerifiedToken, needs: CompiledRequirem
   if (needs.tokenUse !== undefined && token.tokenUse !== needs.tokenUse) {
     throw new TokenUseMismatchError(`This route accepts ${needs.tokenUse} tokens only.`)
   }
-  const missing = needs.scopes.filter((s) => !token.hasScope(s))
-  if (missing.length > 0) {
+  if (!hasEveryScope(token, needs.scopes)) {
+    const missing = needs.scopes.filter((s) => !token.hasScope(s))
     throw new InsufficientScopeError(needs.scopes, `The token lacks the scope${missing.length > 1 ? 's' : ''} ${missing.join(' ')} required here.`)
   }
   if (needs.anyScopes.length > 0 && !needs.anyScopes.some((s) => token.hasScope(s))) {
     throw new InsufficientScopeError(needs.anyScopes, `The token needs one of the scopes ${needs.anyScopes.join(' ')} here.`)
   }
-  const missingGroups = needs.groups.filter((g) => !token.inGroup(g))
-  if (missingGroups.length > 0) {
+  if (!inEveryGroup(token, needs.groups)) {
     throw new InsufficientGroupError('The token\'s user is not in every group this route requires.')
   }
   if (needs.anyGroups.length > 0 && !needs.anyGroups.some((g) => token.inGroup(g))) {
