@@ -8,9 +8,10 @@
  */
 import httpProxy from '@fastify/http-proxy'
 import Fastify, { type FastifyInstance, type FastifyReply, type FastifyRequest, type FastifyServerOptions } from 'fastify'
-import { fastifyResourceServer, type ResourceServerOptions } from '../fastify/plugin.js'
+import { fastifyResourceServer, type AuthorizeHook, type ResourceServerOptions } from '../fastify/plugin.js'
 import { redactingLogger, redactingLoggerInstance } from '../logging/logger-options.js'
 import { OptionError } from '../verifier/errors.js'
+import { hasEveryScope } from '../verifier/requirements.js'
 import { resolveGatewayConfig, type GatewayConfig, type ResolvedGatewayConfig } from './config.js'
 import { identityHeaderRewriter } from './identity-headers.js'
 import { nestedPrefixCheck } from './nested-prefixes.js'
@@ -85,6 +86,16 @@ export async function buildGateway (options: GatewayOptions): Promise<FastifyIns
   return app
 }
 
+/** One method of one route: the scopes it needs, the plugin's hook that refuses without them, its limit. */
+interface MethodStep { readonly scopes: readonly string[], readonly refuse: AuthorizeHook, readonly limit: RateLimitCheck | undefined }
+
+/** Goes on when the verified token holds every scope; otherwise the plugin's own hook answers (403, logged and counted). */
+function authorizeStep (step: MethodStep, request: FastifyRequest, reply: FastifyReply, done: (err?: Error) => void): void {
+  const auth = request.auth
+  if (auth !== null && hasEveryScope(auth, step.scopes)) return done()
+  step.refuse.call(request.server, request, reply).then(() => { done() }, done)
+}
+
 /** Registers the plugin, the metrics, the rate limits and one proxy per route on `app`. */
 async function configure (app: FastifyInstance, config: ResolvedGatewayConfig, auth: ResourceServerOptions, authFromConfig: boolean, unsafe: WeakMap<object, string>): Promise<void> {
   try {
@@ -121,7 +132,7 @@ async function configure (app: FastifyInstance, config: ResolvedGatewayConfig, a
       // a GET without its body, and a count of its own would double the allowance.
       const counted = method === 'HEAD' && rule === route.rateLimits.get('GET') ? 'GET' : method
       if (!checks.has(counted)) checks.set(counted, rule === undefined || limits === undefined ? undefined : limits.limiter(route.prefix, counted, rule))
-      return [method, { scopes: app.authorize({ scopes }), limit: checks.get(counted) }]
+      return [method, { scopes, refuse: app.authorize({ scopes }), limit: checks.get(counted) }]
     }))
     const allow = [...route.methods.keys()].join(', ')
     await app.register(httpProxy, {
@@ -129,14 +140,17 @@ async function configure (app: FastifyInstance, config: ResolvedGatewayConfig, a
       prefix: route.prefix,
       rewritePrefix: route.prefix,
       httpMethods: HTTP_METHODS,
-      preHandler: async function gatewayChecks (request: FastifyRequest, reply: FastifyReply) {
-        if (reachesNested?.(request.url) === true) return await refuseUnsafe(reply, 'an upstream may read the path as under another route\'s prefix')
+      // Callback style: a request within its limit and holding its scopes passes without a
+      // promise when the limits are counted in memory.
+      preHandler: function gatewayChecks (request: FastifyRequest, reply: FastifyReply, done: (err?: Error) => void) {
+        if (reachesNested?.(request.url) === true) return void refuseUnsafe(reply, 'an upstream may read the path as under another route\'s prefix')
         const step = steps.get(request.method)
         if (step === undefined) {
-          return await reply.code(405).header('allow', allow).send({ statusCode: 405, code: 'ERR_METHOD_NOT_ALLOWED', error: 'Method Not Allowed', message: `${request.method} is not allowed here; allowed: ${allow}.` })
+          return void reply.code(405).header('allow', allow).send({ statusCode: 405, code: 'ERR_METHOD_NOT_ALLOWED', error: 'Method Not Allowed', message: `${request.method} is not allowed here; allowed: ${allow}.` })
         }
-        if (step.limit !== undefined && !await step.limit(request, reply)) return
-        await step.scopes.call(app, request, reply)
+        const within = step.limit === undefined ? true : step.limit(request, reply)
+        if (within === true) return authorizeStep(step, request, reply, done)
+        if (within !== false) within.then((ok) => { if (ok) authorizeStep(step, request, reply, done) }, done)
       } as any,
       replyOptions: {
         timeout: config.upstreamTimeoutMs,

@@ -1,6 +1,6 @@
 /**
- * Per-client rate limits on top of @fastify/rate-limit: one counter per client, route and
- * method, in memory or in Redis (shared by every gateway instance). The key is the verified
+ * Per-client rate limits with @fastify/rate-limit's stores (see rate-limit-stores.ts): one
+ * counter per client, route and method, in memory or in Redis (shared by every gateway instance). The key is the verified
  * `client_id` (`sub` for a token without one), never anything the client merely claims; a
  * refused request (no valid token) counts against its address instead.
  *
@@ -9,14 +9,17 @@
  * follows `onStoreError` (open: serve unlimited; closed: 503), is logged once when it starts and
  * once when it ends, and is never a 500.
  */
-import rateLimitPlugin from '@fastify/rate-limit'
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify'
 import { clientAddress } from '../fastify/client-address.js'
 import type { RateLimitRule, ResolvedRateLimitConfig } from './rate-limit-config.js'
+import { memoryStore, redisStore, type RateLimitStore, type StoreCount } from './rate-limit-stores.js'
 import { connectRedis } from './redis-client.js'
 
-/** Checks one request against one rule; false when the reply has been sent (429 or 503). */
-export type RateLimitCheck = (request: FastifyRequest, reply: FastifyReply) => Promise<boolean>
+/**
+ * Checks one request against one rule: true to go on, false when the reply has been sent (429 or
+ * 503). Synchronous when the store is in memory; a promise when it is in Redis.
+ */
+export type RateLimitCheck = (request: FastifyRequest, reply: FastifyReply) => boolean | Promise<boolean>
 
 /** What the gateway gets back. */
 export interface GatewayRateLimits {
@@ -25,7 +28,9 @@ export interface GatewayRateLimits {
 }
 
 interface LimitResult { max: number, remaining: number, ttlInSeconds: number, isExceeded: boolean }
-type Limiter = (request: FastifyRequest) => Promise<LimitResult>
+
+/** How many keys each in-memory counter keeps (clients, or refused addresses); the least recently used go first. */
+export const KEYS_KEPT = 50_000
 
 const REFUSED = new Set([400, 401])
 
@@ -78,30 +83,45 @@ export async function registerRateLimits (app: FastifyInstance, config: Resolved
 
   const redis = config.redisUrl === undefined ? undefined : await connectRedis(config.redisUrl, config.redisTimeoutMs, failed)
   if (redis !== undefined) app.addHook('onClose', async () => { redis.disconnect() })
-  await app.register(rateLimitPlugin, { global: false, redis, nameSpace: config.redisKeyPrefix, skipOnError: false })
+  // In Redis, one store: every key names its scope. In memory, one store per scope, so a flood
+  // of refusals from made-up addresses can never push a client's count out, nor one route's
+  // clients another's.
+  const shared = redis === undefined ? undefined : redisStore(redis, config.redisKeyPrefix)
+  const storeFor = (): RateLimitStore => shared ?? memoryStore(KEYS_KEPT)
 
-  const limiterFor = (scope: string, rule: RateLimitRule, key: (request: FastifyRequest) => string): Limiter => {
-    return app.createRateLimit({ max: rule.max, timeWindow: rule.windowMs, keyGenerator: (request) => `${scope} ${key(request)}` }) as unknown as Limiter
-  }
-
-  // Store failures go through the policy; a result that arrives means the store is back.
-  const run = async (limit: Limiter, request: FastifyRequest): Promise<LimitResult | undefined> => {
-    try {
-      const result = await limit(request)
+  /**
+   * Counts `request` under `rule`: the result, or undefined when the store failed. Synchronous for
+   * the in-memory store, which answers at once; a promise for Redis.
+   */
+  const counter = (scope: string, rule: RateLimitRule, key: (request: FastifyRequest) => string): (request: FastifyRequest) => LimitResult | undefined | Promise<LimitResult | undefined> => {
+    const store = storeFor()
+    const result = (counted: StoreCount): LimitResult => {
       recovered()
-      return result
-    } catch (err) {
-      failed(err as Error)
+      return { max: rule.max, remaining: Math.max(0, rule.max - counted.current), ttlInSeconds: Math.ceil(counted.ttl / 1000), isExceeded: counted.current > rule.max }
+    }
+    const failure = (err: Error): undefined => {
+      failed(err)
       return undefined
+    }
+    return (request) => {
+      let answered = false
+      let outcome: LimitResult | undefined
+      let deliver: ((outcome: LimitResult | undefined) => void) | undefined
+      store.incr(`${scope} ${key(request)}`, (err, counted) => {
+        const settled = err === null ? result(counted as StoreCount) : failure(err)
+        if (deliver !== undefined) return deliver(settled)
+        answered = true
+        outcome = settled
+      }, rule.windowMs, rule.max)
+      return answered ? outcome : new Promise((resolve) => { deliver = resolve })
     }
   }
 
   if (config.unauthenticated !== undefined) {
-    const refusals = limiterFor('refused', config.unauthenticated, addressKey)
+    const refusals = counter('refused', config.unauthenticated, addressKey)
     // A refusal is decided by the token check before any route runs; it is counted, and turned
     // into a 429 when over the limit, just before it is sent.
-    const refused = async (request: FastifyRequest, reply: FastifyReply, payload: unknown): Promise<unknown> => {
-      const result = await run(refusals, request)
+    const refused = (reply: FastifyReply, payload: unknown, result: LimitResult | undefined): unknown => {
       if (result === undefined) return payload
       limitHeaders(reply, result)
       if (!result.isExceeded) return payload
@@ -113,24 +133,30 @@ export async function registerRateLimits (app: FastifyInstance, config: Resolved
     // Callback style: every answer passes here, and all but refusals leave at once, promise-free.
     app.addHook('onSend', (request, reply, payload, done) => {
       if (request.auth !== null || !REFUSED.has(reply.statusCode)) return done(null, payload)
-      void refused(request, reply, payload).then((out) => { done(null, out) })
+      const counted = refusals(request)
+      if (!(counted instanceof Promise)) return done(null, refused(reply, payload, counted))
+      void counted.then((result) => { done(null, refused(reply, payload, result)) })
     })
+  }
+
+  const answer = (reply: FastifyReply, result: LimitResult | undefined): boolean => {
+    if (result === undefined) {
+      if (config.onStoreError === 'open') return true
+      reply.code(503).header('retry-after', 1).header('cache-control', 'no-store').send(UNAVAILABLE)
+      return false
+    }
+    limitHeaders(reply, result)
+    if (!result.isExceeded) return true
+    reply.code(429).header('retry-after', result.ttlInSeconds).header('cache-control', 'no-store').send(tooManyBody(result))
+    return false
   }
 
   return {
     limiter: (prefix, method, rule) => {
-      const limit = limiterFor(`${method} ${prefix}`, rule, clientKey)
-      return async (request, reply) => {
-        const result = await run(limit, request)
-        if (result === undefined) {
-          if (config.onStoreError === 'open') return true
-          await reply.code(503).header('retry-after', 1).header('cache-control', 'no-store').send(UNAVAILABLE)
-          return false
-        }
-        limitHeaders(reply, result)
-        if (!result.isExceeded) return true
-        await reply.code(429).header('retry-after', result.ttlInSeconds).header('cache-control', 'no-store').send(tooManyBody(result))
-        return false
+      const count = counter(`${method} ${prefix}`, rule, clientKey)
+      return (request, reply) => {
+        const counted = count(request)
+        return counted instanceof Promise ? counted.then((result) => answer(reply, result)) : answer(reply, counted)
       }
     }
   }

@@ -34,7 +34,7 @@ async function fleet (t: { teardown: (fn: () => Promise<void>) => void }, rateLi
     gateways.push({ app, logs, get: async (token) => await fetch(`http://127.0.0.1:${port}/transactions`, { headers: { authorization: `Bearer ${token}` } }) })
   }
   const token = async (clientId: string): Promise<string> => await sign(key, accessClaims(jwks.issuer, { client_id: clientId }))
-  return { gateways, token, upstream }
+  return { gateways, token, upstream, issuer: jwks.issuer }
 }
 
 async function redisFor (t: { teardown: (fn: () => Promise<void>) => void }): Promise<RunningRedis> {
@@ -60,6 +60,30 @@ t.test('two gateway instances sharing one Redis enforce one limit per client', {
   t.ok(Number(over.headers.get('retry-after')) > 0)
   t.equal((await a.get(alice)).status, 429)
   t.equal((await a.get(await token('bob'))).status, 200, 'another client has its own count')
+})
+
+t.test('refusals without a valid token are counted in Redis too, so the fleet shares that limit', { skip }, async (t) => {
+  const redis = await redisFor(t)
+  const { gateways: [a, b] } = await fleet(t, { unauthenticated: { max: 1, windowMs: 60_000 }, redisUrl: redis.url }, 2)
+  if (a === undefined || b === undefined) throw new Error('two gateways expected')
+  const first = await a.get('not-a-token')
+  t.equal(first.status, 401)
+  t.equal(first.headers.get('ratelimit-remaining'), '0')
+  const second = await b.get('not-a-token')
+  t.equal(second.status, 429, 'the other instance saw the first refusal')
+  t.equal(second.headers.get('www-authenticate'), null)
+})
+
+t.test('each Redis key names the prefix, the method and route, and the client with its issuer', { skip }, async (t) => {
+  const redis = await redisFor(t)
+  const { gateways: [g], token, issuer } = await fleet(t, { perClient: { max: 5, windowMs: 60_000 }, unauthenticated: { max: 5, windowMs: 60_000 }, redisUrl: redis.url, redisKeyPrefix: 'edge:' })
+  if (g === undefined) throw new Error('a gateway expected')
+  t.equal((await g.get(await token('alice'))).status, 200)
+  t.equal((await g.get('not-a-token')).status, 401)
+  const { Redis } = await import('ioredis')
+  const client = new Redis(redis.url)
+  t.teardown(() => { client.disconnect() })
+  t.same((await client.keys('*')).sort(), [`edge:GET /transactions client:alice ${issuer}`, 'edge:refused address:127.0.0.1'])
 })
 
 t.test('with Redis gone, fail open serves unlimited and logs once; the limit returns with Redis', { skip }, async (t) => {
