@@ -62,8 +62,12 @@ export function entryBytes (token: string): number {
 // short: the signature's last characters, 144 bits an issuer's signature makes as good as random.
 const KEY_CHARS = 24
 
+// The last KEY_CHARS characters, or fewer when a '.' falls among them: only the tail is read
+// (lastIndexOf would scan the whole signature back to its dot, ~340 characters for RS256).
 function keyOf (token: string): string {
-  return token.slice(Math.max(token.lastIndexOf('.') + 1, token.length - KEY_CHARS))
+  let start = Math.max(0, token.length - KEY_CHARS)
+  for (let dot = token.indexOf('.', start); dot !== -1; dot = token.indexOf('.', start)) start = dot + 1
+  return token.slice(start)
 }
 
 /**
