@@ -60,7 +60,7 @@ export const THROUGHPUT: readonly ThroughputScenario[] = [
   // Row 7: the runner forks `upstream` (the baseline app: the same handler) first and passes its
   // origin as `context.upstream`.
   { id: 'proxy-bare', row: '7', label: 'bare @fastify/http-proxy, no auth (same bearer header)', app: 'bare-proxy', upstream: 'baseline', workload: 'repeat', group: 'proxy', noAuth: true },
-  { id: 'proxy-gateway', row: '7', label: 'our gateway (auth + identity headers)', app: 'gateway', upstream: 'baseline', workload: 'repeat', group: 'proxy', ours: true }
+  { id: 'proxy-gateway', row: '7', label: 'our gateway (auth, per-client rate limit, identity headers)', app: 'gateway', upstream: 'baseline', workload: 'repeat', group: 'proxy', ours: true }
 ]
 
 /** Rows the table shows as not measured yet, with the reason. */

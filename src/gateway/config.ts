@@ -176,7 +176,8 @@ function resolveRoute (route: unknown, i: number, prefixes: Set<string>, perClie
         throw new OptionError(`${name}.methods.${method}[${j}]`, `must be one scope: printable ASCII without spaces, quotes or backslashes (RFC 6749 §3.3), one array item per scope (got ${show(scope)})`)
       }
     })
-    methods.set(method, scopes)
+    // A copy of its own: a caller changing its array after start-up changes nothing.
+    methods.set(method, Object.freeze([...scopes] as string[]))
   }
   const get = methods.get('GET')
   if (get !== undefined && !methods.has('HEAD')) methods.set('HEAD', get)

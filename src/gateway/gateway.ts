@@ -112,13 +112,13 @@ async function configure (app: FastifyInstance, config: ResolvedGatewayConfig, a
   }
   const limits = config.rateLimit === undefined ? undefined : await registerRateLimits(app, config.rateLimit)
 
-  const refuseUnsafe = async (reply: FastifyReply, reason: string): Promise<FastifyReply> => await reply.code(400).header('cache-control', 'no-store').send({
+  const refuseUnsafe = (reply: FastifyReply, reason: string): FastifyReply => reply.code(400).header('cache-control', 'no-store').send({
     statusCode: 400,
     code: 'ERR_UNSAFE_PATH',
     error: 'Bad Request',
     message: `Refused: ${reason}.`
   })
-  app.all(UNSAFE_PATH, { config: { auth: false } }, async (request, reply) => await refuseUnsafe(reply, unsafe.get(request.raw) ?? 'the path is reserved'))
+  app.all(UNSAFE_PATH, { config: { auth: false } }, (request, reply) => { refuseUnsafe(reply, unsafe.get(request.raw) ?? 'the path is reserved') })
 
   const rewrite = identityHeaderRewriter(config.identityHeaders, config.stripHeaders)
   const query = queryParamFilter(config.stripQueryParams)

@@ -18,6 +18,14 @@ t.test('a route table resolves with defaults, HEAD following GET', async (t) => 
   t.same(c.stripHeaders, { names: [], prefixes: [] })
 })
 
+t.test('each method keeps its own frozen copy of the scopes: changing the given array later changes nothing', async (t) => {
+  const methods = { GET: ['transactions/get'], POST: ['transactions/post'] }
+  const c = resolveGatewayConfig({ routes: [{ ...route, methods }] })
+  methods.POST.splice(0)
+  t.same(c.routes[0]?.methods.get('POST'), ['transactions/post'])
+  t.ok(Object.isFrozen(c.routes[0]?.methods.get('POST')))
+})
+
 t.test('rate limits resolve per route and method: HEAD follows GET, the rest take perClient', async (t) => {
   const perClient = { max: 100, windowMs: 60_000 }
   const c = resolveGatewayConfig({

@@ -13,7 +13,7 @@ import { missingTool, redisServer } from '../helpers/system-tools.js'
 const skip = missingTool(redisServer)
 
 // Gateways sharing one JWKS server and one upstream, each with its own log lines.
-async function fleet (t: { teardown: (fn: () => Promise<void>) => void }, rateLimit: RateLimitConfig, count = 1) {
+async function fleet (t: { teardown: (fn: () => Promise<void>) => void }, rateLimit: RateLimitConfig, count = 1, scopes: string[] = []) {
   const key = await makeKey()
   const jwks = await startJwksServer([key.jwk])
   const upstream = await startRecordingUpstream()
@@ -24,7 +24,7 @@ async function fleet (t: { teardown: (fn: () => Promise<void>) => void }, rateLi
     const logs: Array<{ level: number, msg: string }> = []
     const stream = new Writable({ write (chunk: Buffer, _enc, done) { logs.push(JSON.parse(chunk.toString())); done() } })
     const app = await buildGateway({
-      config: { routes: [{ prefix: '/transactions', upstream: upstream.url, methods: { GET: [] } }], rateLimit },
+      config: { routes: [{ prefix: '/transactions', upstream: upstream.url, methods: { GET: scopes } }], rateLimit },
       auth: { issuer: jwks.issuer, clientId: null, clock: clock.now },
       fastify: { logger: { level: 'info', stream } }
     })
@@ -33,7 +33,7 @@ async function fleet (t: { teardown: (fn: () => Promise<void>) => void }, rateLi
     const port = (app.server.address() as AddressInfo).port
     gateways.push({ app, logs, get: async (token) => await fetch(`http://127.0.0.1:${port}/transactions`, { headers: { authorization: `Bearer ${token}` } }) })
   }
-  const token = async (clientId: string): Promise<string> => await sign(key, accessClaims(jwks.issuer, { client_id: clientId }))
+  const token = async (clientId: string, scope?: string): Promise<string> => await sign(key, accessClaims(jwks.issuer, { client_id: clientId, ...(scope === undefined ? {} : { scope }) }))
   return { gateways, token, upstream, issuer: jwks.issuer }
 }
 
@@ -60,6 +60,19 @@ t.test('two gateway instances sharing one Redis enforce one limit per client', {
   t.ok(Number(over.headers.get('retry-after')) > 0)
   t.equal((await a.get(alice)).status, 429)
   t.equal((await a.get(await token('bob'))).status, 200, 'another client has its own count')
+})
+
+t.test('with Redis, a token without the method\'s scope gets 403 and still spends its count', { skip }, async (t) => {
+  const redis = await redisFor(t)
+  const { gateways: [g], token } = await fleet(t, { perClient: { max: 1, windowMs: 60_000 }, redisUrl: redis.url }, 1, ['transactions/get'])
+  if (g === undefined) throw new Error('a gateway expected')
+  const lacking = await token('carol', 'transactions/post')
+  const first = await g.get(lacking)
+  t.equal(first.status, 403)
+  t.match(first.headers.get('www-authenticate'), /insufficient_scope/)
+  t.equal(first.headers.get('ratelimit-remaining'), '0')
+  t.equal((await g.get(lacking)).status, 429, 'the refused request was counted')
+  t.equal((await g.get(await token('dave', 'transactions/get'))).status, 200)
 })
 
 t.test('refusals without a valid token are counted in Redis too, so the fleet shares that limit', { skip }, async (t) => {
