@@ -30,7 +30,7 @@ export interface GatewayRateLimits {
 interface LimitResult { max: number, remaining: number, ttlInSeconds: number, isExceeded: boolean }
 
 /** How many keys each in-memory counter keeps (clients, or refused addresses); the least recently used go first. */
-export const KEYS_KEPT = 50_000
+const KEYS_KEPT = 50_000
 
 const REFUSED = new Set([400, 401])
 
