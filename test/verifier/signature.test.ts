@@ -1,7 +1,7 @@
 import t from 'tap'
 import { base64url } from 'jose'
 import { acceptJwk, type Jwk } from '../../src/verifier/jwk.js'
-import { poolSlots, SignatureKey, threadpoolSize } from '../../src/verifier/signature.js'
+import { loopShare, poolSlots, SignatureKey, threadpoolSize } from '../../src/verifier/signature.js'
 import { makeKey, sign } from '../helpers/keys.js'
 
 async function parts (alg: string): Promise<{ jwk: Jwk, signingInput: string, signature: Uint8Array }> {
@@ -95,7 +95,28 @@ t.test('queues up to 64 checks per threadpool thread', async (t) => {
   t.equal(poolSlots(1), 64)
 })
 
+t.test('keeps an even share of a turn\'s checks for the event loop, between it and the pool threads that can run beside it', async (t) => {
+  t.equal(loopShare(4, 2), 1 / 2, 'libuv\'s 4 threads on 2 cores: one pool thread runs beside the event loop')
+  t.equal(loopShare(4, 4), 1 / 4)
+  t.equal(loopShare(4, 5), 1 / 5)
+  t.equal(loopShare(4, 64), 1 / 5, 'no more pool threads than the pool has')
+  t.equal(loopShare(1, 8), 1 / 2)
+  t.equal(loopShare(4, 1), 1, 'one core: the event loop checks them all')
+  t.equal(loopShare(4, 0), 1)
+})
+
 const nextTurn = async (): Promise<void> => { await new Promise((resolve) => setImmediate(resolve)) }
+
+t.test('answers every check of a turn, the pool\'s and the event loop\'s share alike', async (t) => {
+  const { jwk, signingInput, signature } = await parts('RS256')
+  const key = SignatureKey.of(jwk) as SignatureKey
+  await nextTurn()
+  t.equal(key.verifyShared('RS256', signingInput, signature), true, 'the first of the turn, on the event loop')
+  // Good and bad signatures alternate, so both the first checks (the pool's) and the last (the event loop's) hold both.
+  const turn = Array.from({ length: 12 }, (_, i) => key.verifyShared('RS256', i % 2 === 0 ? signingInput : `${signingInput}x`, signature))
+  t.ok(turn.every((answer) => answer instanceof Promise), 'the rest wait for the end of the turn')
+  t.same(await Promise.all(turn), turn.map((_, i) => i % 2 === 0))
+})
 
 t.test('checks the first token of a turn on the event loop while the pool is idle, the rest of the turn on the pool', async (t) => {
   const { jwk, signingInput, signature } = await parts('RS256')
