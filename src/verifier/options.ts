@@ -124,9 +124,10 @@ export interface VerifierOptions {
    * Check signatures on libuv's threadpool (crypto.verify's callback form), so other cores share
    * the work, up to 64 queued per pool thread (256 at libuv's default of 4), any more on the event
    * loop; the first check of a turn of the event loop while the pool is idle runs on the event
-   * loop too (one token at a time pays no thread handoff), and so does the event loop's even share
-   * of the rest of the turn (`1 / (1 + min(pool size, cores - 1))`: half on 2 cores, all on one).
-   * Default true. `false` checks them all on the event loop, as they come.
+   * loop too (one token at a time pays no thread handoff), and so does the event loop's even
+   * share of the rest of the turn (`1 / (1 + min(pool size, cores - 1))`, rounded up: half on 2
+   * cores, all on one), after the others are sent. Default true. `false` checks each on the event
+   * loop as its request is read.
    */
   verifyOnThreadpool?: boolean
   /**

@@ -36,31 +36,32 @@ export function poolSlots (size: number): number {
 }
 
 /**
- * The event loop's share of a turn's checks: an even share between it and the pool threads that can
- * run beside it, `1 / (1 + min(pool size, cores - 1))`. At libuv's 4 threads: half on 2 cores, a
- * fifth on 5 or more, all of them on one core. While the pool works through the rest, the
- * event loop checks its share instead of waiting: on 2 cores that served 15 % more unique tokens
- * at 10 % less CPU each than sending the whole turn to the pool (the README, "Choices we made").
+ * How many threads share a turn's checks: the event loop and the pool threads that can run beside
+ * it, `1 + min(pool size, cores - 1)`. The event loop keeps an even share, `1 /` this, rounded up
+ * (its checks need no thread handoff): at libuv's 4 threads, half on 2 cores, a fifth on 5 or
+ * more, all of them on one core. While the pool works through the rest, the event loop checks
+ * its share instead of waiting: on 2 cores that served 12 to 15 % more unique tokens at 10 to
+ * 12 % less CPU each than sending the whole turn to the pool (the README, "Choices we made").
  */
-export function loopShare (poolSize: number, cores: number): number {
-  return 1 / (1 + Math.min(poolSize, Math.max(0, cores - 1)))
+export function checkingThreads (poolSize: number, cores: number): number {
+  return 1 + Math.min(poolSize, Math.max(0, cores - 1))
 }
 
 const POOL_SLOTS = poolSlots(threadpoolSize())
-const LOOP_SHARE = loopShare(threadpoolSize(), availableParallelism())
+const CHECKING_THREADS = checkingThreads(threadpoolSize(), availableParallelism())
 let inPool = 0
 /** Whether this turn of the event loop has checked a signature itself while the pool was idle. */
 let checkedOnLoop = false
-/** A turn's checks, run when it ends: on the pool (`true`) or on the event loop. */
+/** A turn's checks, run when it ends: on the pool (`true`) or on the event loop. They hold their pool slots until then. */
 const atTurnEnd: Array<(onPool: boolean) => void> = []
 let turnEndScheduled = false
 
-/** Sends this turn's checks to the pool, all but the event loop's share, which it then checks itself. */
+/** Sends this turn's checks to the pool, all but the event loop's share (rounded up), which it then checks itself. */
 function endTurn (): void {
   turnEndScheduled = false
   checkedOnLoop = false
   const checks = atTurnEnd.splice(0)
-  const sent = checks.length - Math.floor(checks.length * LOOP_SHARE)
+  const sent = checks.length - Math.ceil(checks.length / CHECKING_THREADS)
   for (let i = 0; i < sent; i++) checks[i]!(true)
   for (let i = sent; i < checks.length; i++) checks[i]!(false)
 }
@@ -172,14 +173,15 @@ export class SignatureKey {
    * answer itself, no promise) in two cases. The first check of a turn of the event loop, while
    * no check is on the pool, runs on the event loop: one token at a time is answered without a
    * thread handoff, and the first of a burst (the requests a cold start held until the keys came)
-   * is answered at once while the rest go to the pool. And a check past the pool's slots (see
-   * POOL_SLOTS) runs on the event loop too.
+   * is answered at once while the rest wait for the end of the turn. And a check past the pool's
+   * slots (see POOL_SLOTS) runs on the event loop too.
    *
-   * The checks of a turn go to the pool together when its I/O callbacks are done, not one by one
-   * as requests are read: the pool's threads then wake while the event loop has nothing left to
-   * do, instead of taking its core while it still reads requests (the README, "Choices we made").
-   * All but the event loop's share (see {@link loopShare}) go: it checks the last of the turn
-   * itself while the pool works through the first.
+   * The other checks of a turn wait for its I/O callbacks to be done, not going to the pool one by
+   * one as requests are read, where each woke a pool thread that took the event loop's core while
+   * it still read requests (the README, "Choices we made"). Then all but the event loop's share
+   * (see {@link checkingThreads}) go to the pool together, and the event loop checks the last of
+   * the turn itself while the pool works through the first. Until then each holds a pool slot, so
+   * the slots bound the turn's checks, the event loop's share included.
    */
   verifyShared (alg: Algorithm, signingInput: string, signature: Uint8Array): boolean | Promise<boolean> {
     if (inPool === 0 && !checkedOnLoop) {

@@ -1,7 +1,7 @@
 import t from 'tap'
 import { base64url } from 'jose'
 import { acceptJwk, type Jwk } from '../../src/verifier/jwk.js'
-import { loopShare, poolSlots, SignatureKey, threadpoolSize } from '../../src/verifier/signature.js'
+import { checkingThreads, poolSlots, SignatureKey, threadpoolSize } from '../../src/verifier/signature.js'
 import { makeKey, sign } from '../helpers/keys.js'
 
 async function parts (alg: string): Promise<{ jwk: Jwk, signingInput: string, signature: Uint8Array }> {
@@ -44,8 +44,8 @@ t.test('treats an error from OpenSSL as a bad signature, never a throw', async (
   t.equal(await key.verify('RS256', signingInput, signature), false)
   await new Promise((resolve) => setImmediate(resolve))
   const turn = [key.verifyShared('RS256', signingInput, signature), key.verifyShared('RS256', signingInput, signature)]
-  t.ok(turn[1] instanceof Promise, 'the second of the turn went to the pool with the turn\'s checks')
-  t.same(await Promise.all(turn), [false, false], 'on the event loop and sent with the turn\'s checks alike')
+  t.ok(turn[1] instanceof Promise, 'the second of the turn waited for its end')
+  t.same(await Promise.all(turn), [false, false], 'at once and at the end of the turn alike')
 })
 
 t.test('answers a check that node:crypto refuses at once with false, and still answers the rest of the turn', async (t) => {
@@ -95,36 +95,50 @@ t.test('queues up to 64 checks per threadpool thread', async (t) => {
   t.equal(poolSlots(1), 64)
 })
 
-t.test('keeps an even share of a turn\'s checks for the event loop, between it and the pool threads that can run beside it', async (t) => {
-  t.equal(loopShare(4, 2), 1 / 2, 'libuv\'s 4 threads on 2 cores: one pool thread runs beside the event loop')
-  t.equal(loopShare(4, 4), 1 / 4)
-  t.equal(loopShare(4, 5), 1 / 5)
-  t.equal(loopShare(4, 64), 1 / 5, 'no more pool threads than the pool has')
-  t.equal(loopShare(1, 8), 1 / 2)
-  t.equal(loopShare(4, 1), 1, 'one core: the event loop checks them all')
-  t.equal(loopShare(4, 0), 1)
+t.test('shares a turn\'s checks between the event loop and the pool threads that can run beside it', async (t) => {
+  t.equal(checkingThreads(4, 2), 2, 'libuv\'s 4 threads on 2 cores: one pool thread runs beside the event loop')
+  t.equal(checkingThreads(4, 4), 4)
+  t.equal(checkingThreads(4, 5), 5)
+  t.equal(checkingThreads(4, 64), 5, 'no more pool threads than the pool has')
+  t.equal(checkingThreads(1, 8), 2)
+  t.equal(checkingThreads(4, 1), 1, 'one core: the event loop checks them all')
+  t.equal(checkingThreads(4, 0), 1)
 })
 
 const nextTurn = async (): Promise<void> => { await new Promise((resolve) => setImmediate(resolve)) }
 
-t.test('answers every check of a turn, the pool\'s and the event loop\'s share alike', async (t) => {
+t.test('sends a turn\'s checks to the pool but for the event loop\'s share, which it checks itself', async (t) => {
+  const crypto = await import('node:crypto')
   const { jwk, signingInput, signature } = await parts('RS256')
-  const key = SignatureKey.of(jwk) as SignatureKey
-  await nextTurn()
-  t.equal(key.verifyShared('RS256', signingInput, signature), true, 'the first of the turn, on the event loop')
-  // Good and bad signatures alternate, so both the first checks (the pool's) and the last (the event loop's) hold both.
-  const turn = Array.from({ length: 12 }, (_, i) => key.verifyShared('RS256', i % 2 === 0 ? signingInput : `${signingInput}x`, signature))
-  t.ok(turn.every((answer) => answer instanceof Promise), 'the rest wait for the end of the turn')
-  t.same(await Promise.all(turn), turn.map((_, i) => i % 2 === 0))
+  for (const cores of [2, 1, 8]) {
+    const forms = { pool: 0, loop: 0 }
+    const counting = {
+      ...crypto,
+      verify: (...args: unknown[]) => {
+        forms[typeof args.at(-1) === 'function' ? 'pool' : 'loop']++
+        return (crypto.verify as (...a: unknown[]) => unknown)(...args)
+      }
+    }
+    const mocked = await t.mockImport<typeof import('../../src/verifier/signature.js')>('../../src/verifier/signature.js', { 'node:crypto': counting, 'node:os': { availableParallelism: () => cores } })
+    const key = mocked.SignatureKey.of(jwk) as SignatureKey
+    await nextTurn()
+    t.equal(key.verifyShared('RS256', signingInput, signature), true, 'the first of the turn, with the pool idle, on the event loop')
+    // Good and bad signatures alternate, so the pool's checks (the first) and the event loop's (the last) hold both.
+    const turn = Array.from({ length: 12 }, (_, i) => key.verifyShared('RS256', i % 2 === 0 ? signingInput : `${signingInput}x`, signature))
+    t.ok(turn.every((answer) => answer instanceof Promise), 'the rest wait for the end of the turn')
+    t.same(await Promise.all(turn), turn.map((_, i) => i % 2 === 0))
+    const kept = Math.ceil(12 / checkingThreads(threadpoolSize(), cores))
+    t.same(forms, { pool: 12 - kept, loop: 1 + kept }, `${cores} core(s): ${kept} of the turn's 12 kept for the event loop`)
+  }
 })
 
-t.test('checks the first token of a turn on the event loop while the pool is idle, the rest of the turn on the pool', async (t) => {
+t.test('checks the first token of a turn on the event loop while the pool is idle, the rest when the turn ends', async (t) => {
   const { jwk, signingInput, signature } = await parts('RS256')
   const key = SignatureKey.of(jwk) as SignatureKey
   await nextTurn()
   t.equal(key.verifyShared('RS256', signingInput, signature), true, 'one token at a time is answered at once')
   const second = key.verifyShared('RS256', signingInput, signature)
-  t.ok(second instanceof Promise, 'a second in the same turn goes to the pool')
+  t.ok(second instanceof Promise, 'a second in the same turn waits for its end')
   t.equal(await second, true)
   await nextTurn()
   t.equal(key.verifyShared('RS256', `${signingInput}x`, signature), false, 'a new turn with the pool idle: on the event loop again')
@@ -137,12 +151,12 @@ t.test('checks past the threadpool\'s slots on the event loop', async (t) => {
   await nextTurn()
   const answers = Array.from({ length: pooled + 3 }, () => key.verifyShared('RS256', signingInput, signature))
   t.equal(answers[0], true, 'the first, with the pool idle, on the event loop')
-  t.equal(answers.filter((a) => a instanceof Promise).length, pooled, 'the next ones go to the threadpool')
+  t.equal(answers.filter((a) => a instanceof Promise).length, pooled, 'the next ones take the pool\'s slots until the turn ends')
   t.same(answers.slice(pooled + 1), [true, true], 'the rest are answered at once, on the event loop')
   t.equal((await Promise.all(answers)).every((ok) => ok), true)
   await nextTurn()
   t.equal(key.verifyShared('RS256', `${signingInput}x`, signature), false, 'a bad signature on the event loop')
   const again = key.verifyShared('RS256', `${signingInput}x`, signature)
   t.ok(again instanceof Promise, 'once answered, the slots are free again')
-  t.equal(await again, false, 'a bad signature on the pool')
+  t.equal(await again, false, 'a bad signature at the end of the turn')
 })
